@@ -1,0 +1,193 @@
+//! Listings and figures: one function each, printed by the chapter binary, pinned by a
+//! snapshot, and shown in the book from that snapshot.
+
+use std::collections::BTreeSet;
+use std::error::Error;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+/// What a listing or figure function returns: its output, or an error to report.
+pub type BookResult<T> = Result<T, Box<dyn Error>>;
+
+/// One listing of the book: a name (also the snapshot name) and the function that prints it.
+#[derive(Clone, Copy)]
+pub struct Listing {
+    /// Name used on the command line, in the book directive and as the snapshot file name.
+    pub name: &'static str,
+    /// Runs the listing and returns exactly the text it prints.
+    pub run: fn() -> BookResult<String>,
+}
+
+/// A figure: its SVG drawing plus a plain-text summary of the data behind it.
+pub struct Figure {
+    /// The numbers the figure shows, at printed precision (snapshot-tested and reviewable).
+    pub data: String,
+    /// The SVG document (snapshot-tested and embedded in the book).
+    pub svg: String,
+}
+
+/// One figure of the book: its name and the function that draws it.
+#[derive(Clone, Copy)]
+pub struct FigureSpec {
+    /// Name used on the command line and in the book directive.
+    pub name: &'static str,
+    /// Computes the data and draws the figure.
+    pub render: fn() -> BookResult<Figure>,
+}
+
+/// Everything a chapter crate shows in the book.
+pub struct Chapter {
+    /// The cargo package name, as used in `cargo run -p <name>`.
+    pub package: &'static str,
+    /// The chapter's listings, in book order.
+    pub listings: &'static [Listing],
+    /// The chapter's figures, in book order.
+    pub figures: &'static [FigureSpec],
+}
+
+/// Snapshot name of a figure's data summary.
+pub fn figure_data_snapshot(name: &str) -> String {
+    format!("figure-{name}-data")
+}
+
+/// Snapshot name of a figure's SVG drawing.
+pub fn figure_svg_snapshot(name: &str) -> String {
+    format!("figure-{name}-svg")
+}
+
+impl Chapter {
+    /// The command-line entry point of a chapter binary:
+    /// no argument lists the listings, `<name>` prints one, `figure <name>` prints an SVG.
+    pub fn main(&self) -> std::process::ExitCode {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        match self.run_command(&args) {
+            Ok(text) => {
+                print!("{text}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                std::process::ExitCode::FAILURE
+            }
+        }
+    }
+
+    fn run_command(&self, args: &[String]) -> BookResult<String> {
+        match args {
+            [] => Ok(self.usage()),
+            [name] => match self.listings.iter().find(|l| l.name == name) {
+                Some(listing) => (listing.run)(),
+                None => Err(format!("no listing named `{name}`.\n{}", self.usage()).into()),
+            },
+            [kind, name] if kind == "figure" => match self.figures.iter().find(|f| f.name == name) {
+                Some(figure) => Ok((figure.render)()?.svg),
+                None => Err(format!("no figure named `{name}`.\n{}", self.usage()).into()),
+            },
+            _ => Err(self.usage().into()),
+        }
+    }
+
+    fn usage(&self) -> String {
+        let mut text = format!(
+            "usage: cargo run -p {0} -- <listing>\n       cargo run -p {0} -- figure <figure> > figure.svg\n\nlistings:\n",
+            self.package
+        );
+        for listing in self.listings {
+            text.push_str(&format!("  {}\n", listing.name));
+        }
+        text.push_str("figures:\n");
+        for figure in self.figures {
+            text.push_str(&format!("  {}\n", figure.name));
+        }
+        text
+    }
+
+    /// Every snapshot name this chapter produces.
+    pub fn snapshot_names(&self) -> BTreeSet<String> {
+        let listings = self.listings.iter().map(|l| l.name.to_string());
+        let figures = self
+            .figures
+            .iter()
+            .flat_map(|f| [figure_data_snapshot(f.name), figure_svg_snapshot(f.name)]);
+        listings.chain(figures).collect()
+    }
+
+    /// Runs every listing and figure and compares each with its snapshot in
+    /// `<manifest_dir>/snapshots`; also fails on snapshot files no listing produces.
+    ///
+    /// # Panics
+    /// Panics (fails the test) naming every listing whose output changed, failed or has no
+    /// snapshot yet, and every orphaned snapshot file.
+    pub fn assert_snapshots(&self, manifest_dir: &str) {
+        let snapshot_dir = Path::new(manifest_dir).join("snapshots");
+        let mut problems = Vec::new();
+        for listing in self.listings {
+            check_one(&snapshot_dir, listing.name, &mut problems, || {
+                (listing.run)().map_err(|e| e.to_string())
+            });
+        }
+        for figure in self.figures {
+            match (figure.render)() {
+                Ok(drawn) => {
+                    check_one(&snapshot_dir, &figure_data_snapshot(figure.name), &mut problems, || {
+                        Ok(drawn.data.clone())
+                    });
+                    check_one(&snapshot_dir, &figure_svg_snapshot(figure.name), &mut problems, || {
+                        Ok(drawn.svg.clone())
+                    });
+                }
+                Err(error) => problems.push(format!("figure `{}` failed: {error}", figure.name)),
+            }
+        }
+        problems.extend(self.orphaned_snapshots(&snapshot_dir));
+        assert!(
+            problems.is_empty(),
+            "{} problem(s) in {}:\n  {}\nReview changed snapshots with `cargo insta review`.",
+            problems.len(),
+            self.package,
+            problems.join("\n  ")
+        );
+    }
+
+    fn orphaned_snapshots(&self, snapshot_dir: &Path) -> Vec<String> {
+        let expected = self.snapshot_names();
+        let Ok(entries) = std::fs::read_dir(snapshot_dir) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(|entry| entry.ok())
+            .filter_map(|entry| {
+                let file_name = entry.file_name().to_string_lossy().into_owned();
+                let stem = file_name.strip_suffix(".snap")?.to_string();
+                (!expected.contains(&stem)).then(|| {
+                    format!("snapshots/{file_name} belongs to no listing or figure: delete it")
+                })
+            })
+            .collect()
+    }
+}
+
+fn check_one(
+    snapshot_dir: &Path,
+    name: &str,
+    problems: &mut Vec<String>,
+    produce: impl FnOnce() -> Result<String, String>,
+) {
+    let output = match produce() {
+        Ok(output) => output,
+        Err(error) => {
+            problems.push(format!("listing `{name}` failed: {error}"));
+            return;
+        }
+    };
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(snapshot_dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(name.to_string(), output));
+    }));
+    if outcome.is_err() {
+        problems.push(format!("snapshot `{name}` is missing or out of date"));
+    }
+}

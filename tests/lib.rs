@@ -1,0 +1,1 @@
+//! Helpers for the book-level tests in this folder.
