@@ -1,1 +1,128 @@
 //! Helpers for the book-level tests in this folder.
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (the folder holding `book.toml`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Every markdown page under `book/`, as (file name, text), sorted by name.
+pub fn pages() -> Vec<(String, String)> {
+    let dir = workspace_root().join("book");
+    let mut pages: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+                .filter_map(|e| {
+                    let text = std::fs::read_to_string(e.path()).ok()?;
+                    Some((e.file_name().to_string_lossy().into_owned(), text))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    pages.sort();
+    pages
+}
+
+/// The page with every `{{#…}}` directive removed, i.e. the text typed by hand.
+pub fn hand_written_text(page: &str) -> String {
+    let mut text = String::with_capacity(page.len());
+    let mut copied = 0;
+    for (start, end, _) in book_tools::find_directives(page) {
+        text.push_str(&page[copied..start]);
+        text.push_str(" DIRECTIVE ");
+        copied = end;
+    }
+    text.push_str(&page[copied..]);
+    text
+}
+
+/// Fenced code blocks of a markdown text, as (info string, body).
+pub fn fenced_blocks(text: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        match current.as_mut() {
+            None if trimmed.starts_with("```") => {
+                current = Some((
+                    trimmed.trim_start_matches('`').trim().to_string(),
+                    String::new(),
+                ));
+            }
+            Some(_) if trimmed.starts_with("```") => blocks.extend(current.take()),
+            Some((_, body)) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+/// Literal numbers with three or more decimals, like `0.0200` (the kind of number that must
+/// come from code, not from a keyboard).
+pub fn long_decimals(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts_number = bytes[i].is_ascii_digit()
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric()
+                    || bytes[i - 1] == b'.'
+                    || bytes[i - 1] == b'_'));
+        if !starts_number {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1].is_ascii_digit() {
+            let point = i;
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let decimals = i - point - 1;
+            if decimals >= 3 {
+                found.push(text[start..i].to_string());
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_decimals_are_found_and_short_ones_ignored() {
+        assert_eq!(
+            long_decimals("loss 0.0200 and 0.5, v1.2.345 x"),
+            vec!["0.0200"]
+        );
+        assert_eq!(long_decimals("1e-15 and 2.30"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn fenced_blocks_are_split_by_info_string() {
+        let text = "a\n```console\n$ cargo test\n```\n```rust\nfn main() {}\n```\n";
+        assert_eq!(
+            fenced_blocks(text),
+            vec![
+                ("console".to_string(), "$ cargo test\n".to_string()),
+                ("rust".to_string(), "fn main() {}\n".to_string())
+            ]
+        );
+    }
+}

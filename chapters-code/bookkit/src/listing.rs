@@ -56,8 +56,8 @@ pub fn figure_svg_snapshot(name: &str) -> String {
 }
 
 impl Chapter {
-    /// The command-line entry point of a chapter binary:
-    /// no argument lists the listings, `<name>` prints one, `figure <name>` prints an SVG.
+    /// The command-line entry point of a chapter binary: no argument lists the listings,
+    /// `<name>` prints one, `figure <name>` prints an SVG, `data <name>` the data behind it.
     pub fn main(&self) -> std::process::ExitCode {
         let args: Vec<String> = std::env::args().skip(1).collect();
         match self.run_command(&args) {
@@ -79,17 +79,20 @@ impl Chapter {
                 Some(listing) => (listing.run)(),
                 None => Err(format!("no listing named `{name}`.\n{}", self.usage()).into()),
             },
-            [kind, name] if kind == "figure" => match self.figures.iter().find(|f| f.name == name) {
-                Some(figure) => Ok((figure.render)()?.svg),
-                None => Err(format!("no figure named `{name}`.\n{}", self.usage()).into()),
-            },
+            [kind, name] if kind == "figure" || kind == "data" => {
+                match self.figures.iter().find(|f| f.name == name) {
+                    Some(figure) if kind == "figure" => Ok((figure.render)()?.svg),
+                    Some(figure) => Ok((figure.render)()?.data),
+                    None => Err(format!("no figure named `{name}`.\n{}", self.usage()).into()),
+                }
+            }
             _ => Err(self.usage().into()),
         }
     }
 
     fn usage(&self) -> String {
         let mut text = format!(
-            "usage: cargo run -p {0} -- <listing>\n       cargo run -p {0} -- figure <figure> > figure.svg\n\nlistings:\n",
+            "usage: cargo run -p {0} -- <listing>\n       cargo run -p {0} -- figure <figure> > figure.svg\n       cargo run -p {0} -- data <figure>\n\nlistings:\n",
             self.package
         );
         for listing in self.listings {
@@ -129,12 +132,18 @@ impl Chapter {
         for figure in self.figures {
             match (figure.render)() {
                 Ok(drawn) => {
-                    check_one(&snapshot_dir, &figure_data_snapshot(figure.name), &mut problems, || {
-                        Ok(drawn.data.clone())
-                    });
-                    check_one(&snapshot_dir, &figure_svg_snapshot(figure.name), &mut problems, || {
-                        Ok(drawn.svg.clone())
-                    });
+                    check_one(
+                        &snapshot_dir,
+                        &figure_data_snapshot(figure.name),
+                        &mut problems,
+                        || Ok(drawn.data.clone()),
+                    );
+                    check_one(
+                        &snapshot_dir,
+                        &figure_svg_snapshot(figure.name),
+                        &mut problems,
+                        || Ok(drawn.svg.clone()),
+                    );
                 }
                 Err(error) => problems.push(format!("figure `{}` failed: {error}", figure.name)),
             }

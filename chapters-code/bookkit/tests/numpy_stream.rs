@@ -7,7 +7,11 @@ use bookkit::NumpyRng;
 fn assert_same(got: &[f64], numpy: &[f64]) {
     assert_eq!(got.len(), numpy.len());
     for (index, (g, n)) in got.iter().zip(numpy).enumerate() {
-        assert_eq!(g.to_bits(), n.to_bits(), "value {index}: got {g:e}, numpy {n:e}");
+        assert_eq!(
+            g.to_bits(),
+            n.to_bits(),
+            "value {index}: got {g:e}, numpy {n:e}"
+        );
     }
 }
 
@@ -157,9 +161,18 @@ fn cached_normal_survives_other_draws() {
 #[test]
 fn permutation_matches_numpy() {
     // np.random.seed(s); np.random.permutation(10) for s = 0, 7, 42
-    assert_eq!(NumpyRng::seed(0).permutation(10), [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]);
-    assert_eq!(NumpyRng::seed(7).permutation(10), [8, 5, 0, 2, 1, 9, 7, 3, 6, 4]);
-    assert_eq!(NumpyRng::seed(42).permutation(10), [8, 1, 5, 0, 7, 2, 9, 4, 3, 6]);
+    assert_eq!(
+        NumpyRng::seed(0).permutation(10),
+        [2, 8, 4, 9, 1, 6, 7, 3, 0, 5]
+    );
+    assert_eq!(
+        NumpyRng::seed(7).permutation(10),
+        [8, 5, 0, 2, 1, 9, 7, 3, 6, 4]
+    );
+    assert_eq!(
+        NumpyRng::seed(42).permutation(10),
+        [8, 1, 5, 0, 7, 2, 9, 4, 3, 6]
+    );
     // np.random.seed(42); p = np.random.permutation(30596); p[:5], p[-3:]
     let p = NumpyRng::seed(42).permutation(30_596);
     assert_eq!(p[..5], [9489, 7261, 16605, 9645, 12414]);

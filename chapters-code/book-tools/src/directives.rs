@@ -1,0 +1,315 @@
+//! Parsing and expanding the book's `{{#…}}` directives.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A directive that could not be expanded, with the reason and the fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectiveError {
+    /// The directive as written in the page.
+    pub directive: String,
+    /// What went wrong.
+    pub problem: String,
+}
+
+impl fmt::Display for DirectiveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}`: {}", self.directive, self.problem)
+    }
+}
+
+/// Where the chapter crates live.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    chapters: PathBuf,
+}
+
+impl Workspace {
+    /// The workspace whose root folder holds `chapters-code/`.
+    pub fn new(root: &Path) -> Self {
+        Self {
+            chapters: root.join("chapters-code"),
+        }
+    }
+
+    fn package_dir(&self, package: &str) -> Result<PathBuf, String> {
+        let dir = self.chapters.join(package);
+        if package.is_empty() || package.contains("..") || !dir.join("Cargo.toml").is_file() {
+            return Err(format!("no chapter crate `chapters-code/{package}`"));
+        }
+        Ok(dir)
+    }
+
+    /// The body of snapshot `name` of `package`, without insta's header.
+    ///
+    /// # Errors
+    /// Fails when the crate or the snapshot does not exist or has no header.
+    pub fn snapshot(&self, package: &str, name: &str) -> Result<String, String> {
+        let path = self
+            .package_dir(package)?
+            .join("snapshots")
+            .join(format!("{name}.snap"));
+        let text = std::fs::read_to_string(&path).map_err(|_| {
+            format!(
+                "no snapshot {}: run `cargo test -p {package}` and review it with `cargo insta review`",
+                display_relative(&path)
+            )
+        })?;
+        snapshot_body(&text)
+            .ok_or_else(|| format!("{} has no insta header", display_relative(&path)))
+    }
+
+    /// The `key: value` pairs of the chapter's `facts` snapshot.
+    ///
+    /// # Errors
+    /// Fails when the snapshot is missing.
+    pub fn facts(&self, package: &str) -> Result<HashMap<String, String>, String> {
+        let body = self.snapshot(package, "facts")?;
+        Ok(body
+            .lines()
+            .filter_map(|line| line.split_once(": "))
+            .map(|(key, value)| (key.trim().to_string(), value.trim().to_string()))
+            .collect())
+    }
+
+    fn code(&self, spec: &str) -> Result<String, String> {
+        let (file, anchor) = match spec.rsplit_once(':') {
+            Some((file, anchor)) => (file, Some(anchor)),
+            None => (spec, None),
+        };
+        let package = file.split('/').next().unwrap_or_default();
+        let path = self
+            .package_dir(package)?
+            .join(file[package.len()..].trim_start_matches('/'));
+        let text = std::fs::read_to_string(&path)
+            .map_err(|_| format!("cannot read {}", display_relative(&path)))?;
+        match anchor {
+            None => Ok(strip_anchor_lines(&text)),
+            Some(anchor) => anchored(&text, anchor).ok_or_else(|| {
+                format!("no `// ANCHOR: {anchor}` … `// ANCHOR_END: {anchor}` in {file}")
+            }),
+        }
+    }
+}
+
+fn display_relative(path: &Path) -> String {
+    let text = path.display().to_string();
+    match text.find("chapters-code/") {
+        Some(start) => text[start..].to_string(),
+        None => text,
+    }
+}
+
+/// The body of an insta `.snap` file: everything after the second `---` line.
+fn snapshot_body(text: &str) -> Option<String> {
+    let rest = text.strip_prefix("---\n")?;
+    let end = rest.find("\n---\n")?;
+    Some(rest[end + 5..].trim_end().to_string())
+}
+
+/// Marker lines that organise the sources but are not shown in the book.
+fn is_anchor_line(line: &str) -> bool {
+    let trimmed = line.trim();
+    trimmed.starts_with("// ANCHOR:")
+        || trimmed.starts_with("// ANCHOR_END:")
+        || trimmed == crate::stubs::SOLUTION_START
+        || trimmed == crate::stubs::SOLUTION_END
+}
+
+fn strip_anchor_lines(text: &str) -> String {
+    let kept: Vec<&str> = text.lines().filter(|l| !is_anchor_line(l)).collect();
+    kept.join("\n")
+}
+
+/// The lines between the anchor markers, dedented, with nested markers removed.
+fn anchored(text: &str, anchor: &str) -> Option<String> {
+    let start_marker = format!("// ANCHOR: {anchor}");
+    let end_marker = format!("// ANCHOR_END: {anchor}");
+    let mut lines = text.lines();
+    lines.by_ref().find(|l| l.trim() == start_marker)?;
+    let mut body = Vec::new();
+    for line in lines {
+        if line.trim() == end_marker {
+            return Some(dedent(&body));
+        }
+        if !is_anchor_line(line) {
+            body.push(line);
+        }
+    }
+    None
+}
+
+fn dedent(lines: &[&str]) -> String {
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let trimmed: Vec<&str> = lines
+        .iter()
+        .map(|l| {
+            if l.len() >= indent {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
+        .collect();
+    trimmed.join("\n").trim_matches('\n').to_string()
+}
+
+/// Every `{{#…}}` directive in `page`, as (start offset, end offset, inner text).
+pub fn find_directives(page: &str) -> Vec<(usize, usize, &str)> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = page[from..].find("{{#") {
+        let start = from + offset;
+        let Some(length) = page[start..].find("}}") else {
+            found.push((start, page.len(), &page[start + 3..]));
+            break;
+        };
+        let end = start + length + 2;
+        found.push((start, end, page[start + 3..end - 2].trim()));
+        from = end;
+    }
+    found
+}
+
+fn expand_one(workspace: &Workspace, inner: &str) -> Result<String, String> {
+    let mut words = inner.split_whitespace();
+    let kind = words.next().unwrap_or_default();
+    let args: Vec<&str> = words.collect();
+    match (kind, args.as_slice()) {
+        ("code", [spec]) => Ok(format!("```rust\n{}\n```", workspace.code(spec)?)),
+        ("run", [package, listing]) => {
+            let output = workspace.snapshot(package, listing)?;
+            Ok(format!(
+                "```console\n$ cargo run -q -p {package} -- {listing}\n{output}\n```"
+            ))
+        }
+        ("data", [package, figure]) => {
+            let data = workspace.snapshot(package, &format!("figure-{figure}-data"))?;
+            Ok(format!(
+                "```console\n$ cargo run -q -p {package} -- data {figure}\n{data}\n```"
+            ))
+        }
+        ("fact", [package, key]) => workspace.facts(package)?.remove(*key).ok_or_else(|| {
+            format!("no fact `{key}` in chapters-code/{package}/snapshots/facts.snap")
+        }),
+        ("figure", [package, name, alt @ ..]) if !alt.is_empty() => {
+            let svg = workspace.snapshot(package, &format!("figure-{name}-svg"))?;
+            let alt = alt.join(" ").replace('"', "&quot;");
+            Ok(format!(
+                "<figure class=\"book-figure\"><img src=\"data:image/svg+xml;base64,{}\" alt=\"{alt}\"><figcaption>{alt}</figcaption></figure>",
+                base64(svg.as_bytes())
+            ))
+        }
+        _ => Err(
+            "unknown directive; use `code <crate>/<file>[:<anchor>]`, `run <crate> <listing>`, \
+             `fact <crate> <key>`, `figure <crate> <name> <caption>` or `data <crate> <figure>`"
+                .to_string(),
+        ),
+    }
+}
+
+/// Expands every directive of a page, or returns every directive that failed.
+///
+/// # Errors
+/// One [`DirectiveError`] per directive that does not resolve.
+pub fn expand_page(workspace: &Workspace, page: &str) -> Result<String, Vec<DirectiveError>> {
+    let mut expanded = String::with_capacity(page.len());
+    let mut errors = Vec::new();
+    let mut copied_up_to = 0;
+    for (start, end, inner) in find_directives(page) {
+        expanded.push_str(&page[copied_up_to..start]);
+        match expand_one(workspace, inner) {
+            Ok(text) => expanded.push_str(&text),
+            Err(problem) => errors.push(DirectiveError {
+                directive: page[start..end].to_string(),
+                problem,
+            }),
+        }
+        copied_up_to = end;
+    }
+    expanded.push_str(&page[copied_up_to..]);
+    if errors.is_empty() {
+        Ok(expanded)
+    } else {
+        Err(errors)
+    }
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn snapshot_body_skips_the_insta_header() {
+        let snap = "---\nsource: x.rs\n---\n  pred   MSE\n 0.10  0.81\n";
+        assert_eq!(
+            snapshot_body(snap).as_deref(),
+            Some("  pred   MSE\n 0.10  0.81")
+        );
+        assert_eq!(snapshot_body("no header"), None);
+    }
+
+    #[test]
+    fn anchors_are_extracted_and_dedented() {
+        let code = "fn a() {}\n    // ANCHOR: inner\n    let x = 1;\n    // ANCHOR: other\n    let y = 2;\n    // ANCHOR_END: other\n    // ANCHOR_END: inner\n";
+        assert_eq!(
+            anchored(code, "inner").as_deref(),
+            Some("let x = 1;\nlet y = 2;")
+        );
+        assert_eq!(anchored(code, "missing"), None);
+        assert_eq!(anchored("// ANCHOR: open\nno end", "open"), None);
+    }
+
+    #[test]
+    fn directives_are_found_with_their_offsets() {
+        let page = "a {{#fact c k}} b {{#run c l}}";
+        let found = find_directives(page);
+        assert_eq!(found, vec![(2, 15, "fact c k"), (18, 30, "run c l")]);
+    }
+
+    #[test]
+    fn unknown_and_broken_directives_are_errors() {
+        let workspace = Workspace::new(Path::new("/nonexistent"));
+        let errors = expand_page(&workspace, "{{#include x.rs}} {{#run nope listing}}")
+            .expect_err("both directives fail");
+        assert_eq!(errors.len(), 2);
+        assert!(errors[0].problem.starts_with("unknown directive"));
+        assert_eq!(errors[1].problem, "no chapter crate `chapters-code/nope`");
+    }
+}

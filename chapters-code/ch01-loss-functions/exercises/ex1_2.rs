@@ -1,0 +1,13 @@
+//! Exercise 1.2: cross-entropy and confident wrong answers.
+//!
+//! Fill in `cross_entropy`: the mean over all pairs of `-(t·ln p + (1 - t)·ln(1 - p))`,
+//! with each prediction first clipped to `[1e-15, 1 - 1e-15]` so that a prediction of exactly
+//! 0 or 1 gives a large, finite loss. Then run `cargo learn ch01-loss-functions`.
+#![allow(unused_variables)]
+
+// ANCHOR: solution
+/// Binary cross-entropy with clipping (predictions and targets have the same, non-zero length).
+pub fn cross_entropy(predictions: &[f64], targets: &[f64]) -> f64 {
+    bookkit::not_done!()
+}
+// ANCHOR_END: solution

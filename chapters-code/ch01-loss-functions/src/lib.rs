@@ -1,0 +1,80 @@
+//! Chapter 1 of *Training and Backpropagation*: loss functions.
+//!
+//! - [`loss`]: MSE and binary cross-entropy, their errors and their gradients;
+//! - [`listings`]: the code and outputs shown in the book;
+//! - [`figures`]: the chapter's figures;
+//! - [`exercises`]: Exercises 1.1 and 1.2 (your stubs with `--features learner`, otherwise
+//!   the reference solutions in [`solutions`]).
+
+pub mod figures;
+pub mod listings;
+pub mod loss;
+pub mod solutions;
+
+/// The exercises the tests check: the reference solutions by default.
+#[cfg(not(feature = "learner"))]
+pub use solutions as exercises;
+
+/// The exercises the tests check: your stubs in `exercises/` (learner mode).
+#[cfg(feature = "learner")]
+#[path = "../exercises/mod.rs"]
+pub mod exercises;
+
+use bookkit::{Chapter, FigureSpec, Listing};
+
+/// Everything this chapter shows in the book.
+pub const CHAPTER: Chapter = Chapter {
+    package: "ch01-loss-functions",
+    listings: &[
+        Listing {
+            name: "mse_step_by_step",
+            run: listings::mse_step_by_step,
+        },
+        Listing {
+            name: "cross_entropy_confidence",
+            run: listings::cross_entropy_confidence,
+        },
+        Listing {
+            name: "mse_vs_cross_entropy",
+            run: listings::mse_vs_cross_entropy,
+        },
+        Listing {
+            name: "gradients_through_sigmoid",
+            run: listings::gradients_through_sigmoid,
+        },
+        Listing {
+            name: "clipping",
+            run: listings::clipping,
+        },
+        Listing {
+            name: "loss_errors",
+            run: listings::loss_errors,
+        },
+        Listing {
+            name: "exercise_1_1",
+            run: listings::exercise_1_1,
+        },
+        Listing {
+            name: "exercise_1_2",
+            run: listings::exercise_1_2,
+        },
+        Listing {
+            name: "facts",
+            run: listings::facts,
+        },
+    ],
+    figures: &[
+        FigureSpec {
+            name: "loss_vs_prediction",
+            render: figures::loss_vs_prediction,
+        },
+        FigureSpec {
+            name: "gradient_vs_prediction",
+            render: figures::gradient_vs_prediction,
+        },
+        FigureSpec {
+            name: "loss_surface",
+            render: figures::loss_surface,
+        },
+    ],
+};
