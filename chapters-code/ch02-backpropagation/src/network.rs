@@ -1,0 +1,504 @@
+//! A feed-forward network of sigmoid layers that can compute its own gradients.
+//!
+//! This is the `Network` the later chapters train: built from layer sizes and a seed with the
+//! guide's initialisation, `forward` keeps every activation, `backward` turns them into the
+//! gradient of the mean-squared-error loss with respect to every weight and bias.
+
+use std::fmt;
+
+use bookkit::NumpyRng;
+use ndarray::{Array1, Array2, ArrayView1};
+
+/// What went wrong when building or running a [`Network`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkError {
+    /// A network needs at least an input size and an output size.
+    TooFewLayers {
+        /// How many layer sizes were given.
+        given: usize,
+    },
+    /// Every layer needs at least one neuron.
+    ZeroSizedLayer {
+        /// Position of the zero in the list of layer sizes.
+        index: usize,
+    },
+    /// The input vector does not match the first layer.
+    InputLength {
+        /// The network's input size.
+        expected: usize,
+        /// The length of the input that was passed.
+        given: usize,
+    },
+    /// The target vector does not match the last layer.
+    TargetLength {
+        /// The network's output size.
+        expected: usize,
+        /// The length of the target that was passed.
+        given: usize,
+    },
+    /// `backward` needs the activations that `forward` stores.
+    BackwardBeforeForward,
+    /// Weight and bias shapes given to [`Network::from_parameters`] do not chain.
+    ParameterShape {
+        /// The layer (counting from 1) whose shapes are wrong.
+        layer: usize,
+        /// What was wrong with them.
+        problem: String,
+    },
+}
+
+impl fmt::Display for NetworkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooFewLayers { given } => write!(
+                f,
+                "a network needs at least 2 layer sizes (inputs and outputs), got {given}: pass e.g. [2, 4, 1]"
+            ),
+            Self::ZeroSizedLayer { index } => write!(
+                f,
+                "layer size {index} is 0: every layer needs at least one neuron"
+            ),
+            Self::InputLength { expected, given } => write!(
+                f,
+                "the input has {given} values but the network takes {expected}: pass one value per input neuron"
+            ),
+            Self::TargetLength { expected, given } => write!(
+                f,
+                "the target has {given} values but the network outputs {expected}: pass one target per output neuron"
+            ),
+            Self::BackwardBeforeForward => write!(
+                f,
+                "backward() needs the activations of a forward pass: call forward(input) first"
+            ),
+            Self::ParameterShape { layer, problem } => {
+                write!(f, "layer {layer}: {problem}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for NetworkError {}
+
+/// The logistic sigmoid `1 / (1 + e^(-z))`.
+pub fn sigmoid(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// The sigmoid's derivative, written in terms of its output `a = sigmoid(z)`: `a(1 - a)`.
+pub fn sigmoid_derivative(a: f64) -> f64 {
+    a * (1.0 - a)
+}
+
+// ANCHOR: mse_gradient
+/// dL/da of the mean squared error `L = mean((a - t)²)` over `n` outputs: `2(a - t) / n`.
+pub fn mse_gradient(output: ArrayView1<'_, f64>, target: ArrayView1<'_, f64>) -> Array1<f64> {
+    let n = output.len() as f64;
+    (&output - &target).mapv(|difference| 2.0 * difference / n)
+}
+// ANCHOR_END: mse_gradient
+
+/// The gradient of the loss with respect to every parameter, shaped like the parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gradients {
+    /// dL/dW, one matrix per layer (shape: outputs × inputs).
+    pub weights: Vec<Array2<f64>>,
+    /// dL/db, one vector per layer.
+    pub biases: Vec<Array1<f64>>,
+}
+
+impl Gradients {
+    /// All-zero gradients shaped like `network`'s parameters.
+    pub fn zeros_like(network: &Network) -> Self {
+        Self {
+            weights: network
+                .weights
+                .iter()
+                .map(|w| Array2::zeros(w.raw_dim()))
+                .collect(),
+            biases: network
+                .biases
+                .iter()
+                .map(|b| Array1::zeros(b.raw_dim()))
+                .collect(),
+        }
+    }
+
+    /// Adds `other` into `self`, element by element.
+    pub fn add_assign(&mut self, other: &Gradients) {
+        for (mine, theirs) in self.weights.iter_mut().zip(&other.weights) {
+            *mine += theirs;
+        }
+        for (mine, theirs) in self.biases.iter_mut().zip(&other.biases) {
+            *mine += theirs;
+        }
+    }
+
+    /// Multiplies every gradient by `factor`.
+    pub fn scale(&mut self, factor: f64) {
+        for w in &mut self.weights {
+            *w *= factor;
+        }
+        for b in &mut self.biases {
+            *b *= factor;
+        }
+    }
+
+    /// The Euclidean length of all gradients taken together.
+    pub fn norm(&self) -> f64 {
+        let weights: f64 = self.weights.iter().flatten().map(|g| g * g).sum();
+        let biases: f64 = self.biases.iter().flatten().map(|g| g * g).sum();
+        (weights + biases).sqrt()
+    }
+}
+
+/// A feed-forward network with sigmoid activations on every layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    weights: Vec<Array2<f64>>,
+    biases: Vec<Array1<f64>>,
+    /// `activations[0]` is the input, `activations[i]` the output of layer `i`.
+    activations: Option<Vec<Array1<f64>>>,
+}
+
+// ANCHOR: new
+impl Network {
+    /// A network with the guide's initialisation: `np.random.seed(seed)`, then for each layer
+    /// `W = randn(n_out, n_in) · sqrt(2 / n_in)` and `b = 0`.
+    ///
+    /// # Errors
+    /// [`NetworkError`] for fewer than two layer sizes or a layer of size zero.
+    pub fn new(layer_sizes: &[usize], seed: u32) -> Result<Self, NetworkError> {
+        check_layer_sizes(layer_sizes)?;
+        let mut rng = NumpyRng::seed(seed);
+        let mut weights = Vec::new();
+        let mut biases = Vec::new();
+        for pair in layer_sizes.windows(2) {
+            let (n_in, n_out) = (pair[0], pair[1]);
+            let scale = (2.0 / n_in as f64).sqrt();
+            weights.push(rng.randn_matrix(n_out, n_in) * scale);
+            biases.push(Array1::zeros(n_out));
+        }
+        Ok(Self {
+            weights,
+            biases,
+            activations: None,
+        })
+    }
+    // ANCHOR_END: new
+
+    /// A network with the given weights and biases (e.g. the chapter's hand-trace network).
+    ///
+    /// # Errors
+    /// [`NetworkError::ParameterShape`] when the shapes do not chain from layer to layer,
+    /// [`NetworkError::TooFewLayers`] for no layers at all.
+    pub fn from_parameters(
+        weights: Vec<Array2<f64>>,
+        biases: Vec<Array1<f64>>,
+    ) -> Result<Self, NetworkError> {
+        if weights.is_empty() {
+            return Err(NetworkError::TooFewLayers { given: 0 });
+        }
+        if weights.len() != biases.len() {
+            return Err(NetworkError::ParameterShape {
+                layer: weights.len().min(biases.len()) + 1,
+                problem: format!(
+                    "{} weight matrices but {} bias vectors: pass one of each per layer",
+                    weights.len(),
+                    biases.len()
+                ),
+            });
+        }
+        for (index, (w, b)) in weights.iter().zip(&biases).enumerate() {
+            let layer = index + 1;
+            if w.nrows() == 0 || w.ncols() == 0 {
+                return Err(NetworkError::ZeroSizedLayer { index: layer });
+            }
+            if b.len() != w.nrows() {
+                return Err(NetworkError::ParameterShape {
+                    layer,
+                    problem: format!(
+                        "W has {} rows but b has {} entries: one bias per output neuron",
+                        w.nrows(),
+                        b.len()
+                    ),
+                });
+            }
+            if index > 0 && w.ncols() != weights[index - 1].nrows() {
+                return Err(NetworkError::ParameterShape {
+                    layer,
+                    problem: format!(
+                        "W has {} columns but the previous layer has {} outputs",
+                        w.ncols(),
+                        weights[index - 1].nrows()
+                    ),
+                });
+            }
+        }
+        Ok(Self {
+            weights,
+            biases,
+            activations: None,
+        })
+    }
+
+    /// The layer sizes, input first: `[2, 4, 1]` for a 2→4→1 network.
+    pub fn layer_sizes(&self) -> Vec<usize> {
+        let mut sizes = vec![self.weights[0].ncols()];
+        sizes.extend(self.weights.iter().map(Array2::nrows));
+        sizes
+    }
+
+    /// The number of weights and biases.
+    pub fn parameter_count(&self) -> usize {
+        self.weights.iter().map(Array2::len).sum::<usize>()
+            + self.biases.iter().map(Array1::len).sum::<usize>()
+    }
+
+    /// The weight matrices, first layer first.
+    pub fn weights(&self) -> &[Array2<f64>] {
+        &self.weights
+    }
+
+    /// The bias vectors, first layer first.
+    pub fn biases(&self) -> &[Array1<f64>] {
+        &self.biases
+    }
+
+    /// Mutable access to the weights and biases (for updates and gradient checking).
+    /// Any stored activations are dropped, since they no longer match the parameters.
+    pub fn parameters_mut(&mut self) -> (&mut [Array2<f64>], &mut [Array1<f64>]) {
+        self.activations = None;
+        (&mut self.weights, &mut self.biases)
+    }
+
+    /// The activations stored by the last [`forward`](Self::forward), input first.
+    pub fn activations(&self) -> Option<&[Array1<f64>]> {
+        self.activations.as_deref()
+    }
+
+    fn check_input(&self, input: &[f64]) -> Result<(), NetworkError> {
+        let expected = self.weights[0].ncols();
+        if input.len() == expected {
+            Ok(())
+        } else {
+            Err(NetworkError::InputLength {
+                expected,
+                given: input.len(),
+            })
+        }
+    }
+
+    /// The output for `input`, without storing anything.
+    ///
+    /// # Errors
+    /// [`NetworkError::InputLength`] when `input` does not match the first layer.
+    pub fn predict(&self, input: &[f64]) -> Result<Array1<f64>, NetworkError> {
+        self.check_input(input)?;
+        let mut a = Array1::from(input.to_vec());
+        for (w, b) in self.weights.iter().zip(&self.biases) {
+            a = (w.dot(&a) + b).mapv(sigmoid);
+        }
+        Ok(a)
+    }
+
+    // ANCHOR: forward
+    /// The forward pass: `z = W·a + b`, `a = sigmoid(z)` layer by layer. Keeps every
+    /// activation for [`backward`](Self::backward) and returns the output.
+    ///
+    /// # Errors
+    /// [`NetworkError::InputLength`] when `input` does not match the first layer.
+    pub fn forward(&mut self, input: &[f64]) -> Result<Array1<f64>, NetworkError> {
+        self.check_input(input)?;
+        let mut activations = vec![Array1::from(input.to_vec())];
+        for (w, b) in self.weights.iter().zip(&self.biases) {
+            let z = w.dot(&activations[activations.len() - 1]) + b;
+            activations.push(z.mapv(sigmoid));
+        }
+        let output = activations[activations.len() - 1].clone();
+        self.activations = Some(activations);
+        Ok(output)
+    }
+    // ANCHOR_END: forward
+
+    /// The backward pass for the mean-squared-error loss against `target`.
+    ///
+    /// # Errors
+    /// [`NetworkError::BackwardBeforeForward`] without a forward pass first,
+    /// [`NetworkError::TargetLength`] when `target` does not match the last layer.
+    pub fn backward(&self, target: &[f64]) -> Result<Gradients, NetworkError> {
+        let activations = self
+            .activations
+            .as_ref()
+            .ok_or(NetworkError::BackwardBeforeForward)?;
+        let output = &activations[activations.len() - 1];
+        if target.len() != output.len() {
+            return Err(NetworkError::TargetLength {
+                expected: output.len(),
+                given: target.len(),
+            });
+        }
+        let target = ArrayView1::from(target);
+        self.backward_from(mse_gradient(output.view(), target))
+    }
+
+    // ANCHOR: backward
+    /// The backward pass from a given dL/da of the output layer (any loss).
+    ///
+    /// # Errors
+    /// [`NetworkError::BackwardBeforeForward`] without a forward pass first,
+    /// [`NetworkError::TargetLength`] when the gradient does not match the output layer.
+    pub fn backward_from(&self, output_gradient: Array1<f64>) -> Result<Gradients, NetworkError> {
+        let activations = self
+            .activations
+            .as_ref()
+            .ok_or(NetworkError::BackwardBeforeForward)?;
+        let layers = self.weights.len();
+        if output_gradient.len() != activations[layers].len() {
+            return Err(NetworkError::TargetLength {
+                expected: activations[layers].len(),
+                given: output_gradient.len(),
+            });
+        }
+        let mut gradients = Gradients::zeros_like(self);
+        // 1. The error signal from above: dL/da of the output layer.
+        let mut dl_da = output_gradient;
+        for i in (0..layers).rev() {
+            let a = &activations[i + 1]; // this layer's output
+            let a_prev = &activations[i]; // this layer's input
+            // 2. Times the local activation derivative: delta = dL/dz.
+            let delta = &dl_da * &a.mapv(sigmoid_derivative);
+            // 3. Weight gradient: the outer product delta · a_prevᵀ.
+            gradients.weights[i] = outer(&delta, a_prev);
+            // 4. Bias gradient: delta itself.
+            gradients.biases[i] = delta.clone();
+            // 5. Pass the error signal back through the transposed weights.
+            dl_da = self.weights[i].t().dot(&delta);
+        }
+        Ok(gradients)
+    }
+    // ANCHOR_END: backward
+
+    /// Gradient descent: every parameter moves by `-learning_rate ·` its gradient.
+    pub fn apply_gradients(&mut self, gradients: &Gradients, learning_rate: f64) {
+        for (w, g) in self.weights.iter_mut().zip(&gradients.weights) {
+            w.scaled_add(-learning_rate, g);
+        }
+        for (b, g) in self.biases.iter_mut().zip(&gradients.biases) {
+            b.scaled_add(-learning_rate, g);
+        }
+        self.activations = None;
+    }
+}
+
+/// The outer product `u · vᵀ` as a matrix.
+pub fn outer(u: &Array1<f64>, v: &Array1<f64>) -> Array2<f64> {
+    Array2::from_shape_fn((u.len(), v.len()), |(i, j)| u[i] * v[j])
+}
+
+fn check_layer_sizes(layer_sizes: &[usize]) -> Result<(), NetworkError> {
+    if layer_sizes.len() < 2 {
+        return Err(NetworkError::TooFewLayers {
+            given: layer_sizes.len(),
+        });
+    }
+    match layer_sizes.iter().position(|&size| size == 0) {
+        Some(index) => Err(NetworkError::ZeroSizedLayer { index }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_layer_sizes_are_errors() {
+        assert_eq!(
+            Network::new(&[3], 0),
+            Err(NetworkError::TooFewLayers { given: 1 })
+        );
+        assert_eq!(
+            Network::new(&[], 0),
+            Err(NetworkError::TooFewLayers { given: 0 })
+        );
+        assert_eq!(
+            Network::new(&[3, 0, 1], 0),
+            Err(NetworkError::ZeroSizedLayer { index: 1 })
+        );
+        let message = Network::new(&[2], 0).expect_err("one size").to_string();
+        assert!(message.contains("at least 2 layer sizes"), "{message}");
+    }
+
+    #[test]
+    fn wrong_input_and_target_lengths_are_errors() {
+        let mut net = Network::new(&[2, 3, 1], 0).expect("valid sizes");
+        assert_eq!(
+            net.forward(&[1.0]),
+            Err(NetworkError::InputLength {
+                expected: 2,
+                given: 1
+            })
+        );
+        assert_eq!(
+            net.backward(&[1.0]),
+            Err(NetworkError::BackwardBeforeForward)
+        );
+        net.forward(&[1.0, 2.0]).expect("valid input");
+        assert_eq!(
+            net.backward(&[1.0, 0.0]),
+            Err(NetworkError::TargetLength {
+                expected: 1,
+                given: 2
+            })
+        );
+    }
+
+    #[test]
+    fn parameter_shapes_must_chain() {
+        let w1 = Array2::zeros((2, 2));
+        let w2 = Array2::zeros((1, 3));
+        let error =
+            Network::from_parameters(vec![w1, w2], vec![Array1::zeros(2), Array1::zeros(1)])
+                .expect_err("3 columns after 2 outputs");
+        assert_eq!(
+            error.to_string(),
+            "layer 2: W has 3 columns but the previous layer has 2 outputs"
+        );
+    }
+
+    #[test]
+    fn initialisation_follows_numpy() {
+        // np.random.seed(0); np.random.randn(2, 2) * np.sqrt(2.0 / 2)
+        let net = Network::new(&[2, 2, 1], 0).expect("valid sizes");
+        assert_eq!(net.weights()[0][[0, 0]], 1.764052345967664);
+        assert_eq!(net.weights()[0][[1, 1]], 2.240893199201458);
+        // then randn(1, 2) * sqrt(2 / 2) continues the same stream
+        assert_eq!(net.weights()[1][[0, 0]], 1.8675579901499675);
+        assert_eq!(net.layer_sizes(), vec![2, 2, 1]);
+        assert_eq!(net.parameter_count(), 9);
+    }
+
+    #[test]
+    fn seed_zero_network_predicts_what_numpy_predicts() {
+        // The guide's backward() demo, run under numpy: prediction 0.6816, dW2 [[-0.1283, -0.1376]]
+        let mut net = Network::new(&[2, 2, 1], 0).expect("valid sizes");
+        let prediction = net.forward(&[1.0, 2.0]).expect("valid input");
+        assert_eq!(format!("{:.4}", prediction[0]), "0.6816");
+        let gradients = net.backward(&[1.0]).expect("after forward");
+        assert_eq!(format!("{:.4}", gradients.weights[1][[0, 0]]), "-0.1283");
+        assert_eq!(format!("{:.4}", gradients.weights[1][[0, 1]]), "-0.1376");
+        assert_eq!(format!("{:.4}", gradients.biases[1][0]), "-0.1382");
+    }
+
+    #[test]
+    fn updating_parameters_invalidates_activations() {
+        let mut net = Network::new(&[2, 2, 1], 0).expect("valid sizes");
+        net.forward(&[1.0, 2.0]).expect("valid input");
+        let gradients = net.backward(&[1.0]).expect("after forward");
+        net.apply_gradients(&gradients, 0.5);
+        assert_eq!(
+            net.backward(&[1.0]),
+            Err(NetworkError::BackwardBeforeForward)
+        );
+    }
+}
