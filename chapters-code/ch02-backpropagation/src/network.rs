@@ -168,8 +168,17 @@ impl Network {
     /// # Errors
     /// [`NetworkError`] for fewer than two layer sizes or a layer of size zero.
     pub fn new(layer_sizes: &[usize], seed: u32) -> Result<Self, NetworkError> {
+        Self::from_rng(layer_sizes, &mut NumpyRng::seed(seed))
+    }
+
+    /// Like [`new`](Self::new), drawing from `rng` instead of a fresh seed, so that the caller
+    /// can keep using the same stream afterwards (as the guide's numpy code does when it
+    /// shuffles with `np.random.permutation` after building the network).
+    ///
+    /// # Errors
+    /// [`NetworkError`] for fewer than two layer sizes or a layer of size zero.
+    pub fn from_rng(layer_sizes: &[usize], rng: &mut NumpyRng) -> Result<Self, NetworkError> {
         check_layer_sizes(layer_sizes)?;
-        let mut rng = NumpyRng::seed(seed);
         let mut weights = Vec::new();
         let mut biases = Vec::new();
         for pair in layer_sizes.windows(2) {
