@@ -469,6 +469,11 @@ fn fitting_facts(facts: &mut Vec<(&str, String)>) -> BookResult<()> {
         format!("{:.6}", over.history.train[over.best.epoch]),
     ));
     facts.push(("last_train", format!("{:.6}", over.history.train[last])));
+    facts.push(("early_train", format!("{:.6}", over.history.train[100])));
+    facts.push((
+        "early_held_out",
+        format!("{:.6}", over.history.held_out[100]),
+    ));
     facts.push(("lowest_train", format!("{train_min:.6}")));
     facts.push(("train_floor", format!("{:.6}", noise_floor(&split.train))));
     facts.push(("held_out_floor", format!("{:.6}", noise_floor(&split.test))));
@@ -491,6 +496,23 @@ fn fitting_facts(facts: &mut Vec<(&str, String)>) -> BookResult<()> {
 
 fn debugging_facts(facts: &mut Vec<(&str, String)>) -> BookResult<()> {
     let runs = failures()?;
+    let trace = nan_trace(13)?;
+    let nan_step = trace
+        .iter()
+        .position(|s| s.loss.is_nan())
+        .unwrap_or(trace.len());
+    facts.push(("nan_step", format!("{nan_step}")));
+    facts.push((
+        "nan_big_loss",
+        format!("{:.1}", trace[nan_step.saturating_sub(1)].loss),
+    ));
+    facts.push((
+        "clipped_last",
+        format!("{:.4}", runs.clipped.log[runs.clipped.log.len() - 1].loss),
+    ));
+    let fixed = &runs.clipped_slower.log;
+    facts.push(("fixed_first", format!("{:.4}", fixed[0].loss)));
+    facts.push(("fixed_last", format!("{:.4}", fixed[fixed.len() - 1].loss)));
     let last = SINE_EPOCHS - 1;
     facts.push((
         "wrong_sign_first",
@@ -504,6 +526,18 @@ fn debugging_facts(facts: &mut Vec<(&str, String)>) -> BookResult<()> {
     facts.push((
         "too_high_last",
         format!("{:.4}", runs.too_high.log[last].loss),
+    ));
+    facts.push((
+        "too_high_nudged_last",
+        format!("{:.4}", runs.too_high_nudged.log[last].loss),
+    ));
+    facts.push((
+        "frozen_loss",
+        format!("{:.4}", runs.far_too_high.log[1].loss),
+    ));
+    facts.push((
+        "far_too_high_gradient",
+        format!("{:.1e}", runs.far_too_high.log[last].gradient_norm),
     ));
     facts.push((
         "healthy_last",

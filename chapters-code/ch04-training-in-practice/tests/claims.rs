@@ -76,6 +76,15 @@ fn the_sine_loss_drops_steeply_then_levels_off() {
 }
 
 #[test]
+fn the_learned_sine_stays_above_zero_at_both_ends() {
+    let net = &sine_fit().expect("trains").network;
+    for x in [0.0, 1.0] {
+        let y = net.predict(&[x]).expect("one input")[0];
+        assert!(y > 0.05, "f({x}) = {y}");
+    }
+}
+
+#[test]
 fn the_large_network_overfits_the_six_points() {
     let run = overfit_run().expect("trains");
     let (train, held_out) = (&run.history.train, &run.history.held_out);
@@ -98,6 +107,14 @@ fn the_large_network_overfits_the_six_points() {
             .parameter_count(),
         49
     );
+}
+
+#[test]
+fn stopped_after_100_epochs_the_large_network_still_underfits() {
+    let run = overfit_run().expect("trains");
+    let best = run.best.epoch;
+    assert!(run.history.train[100] > 5.0 * run.history.train[best]);
+    assert!(run.history.held_out[100] > 5.0 * run.history.held_out[best]);
 }
 
 #[test]
