@@ -64,6 +64,7 @@ pub fn sine_fit() -> BookResult<&'static SineFit> {
 pub const LARGE_LAYERS: [usize; 3] = [1, 16, 1];
 /// Layer sizes of the network that underfits: a single hidden neuron.
 pub const TINY_LAYERS: [usize; 3] = [1, 1, 1];
+// ANCHOR: options
 /// Training options of the over- and underfitting runs: no early stopping.
 pub const LONG_RUN: FitOptions = FitOptions {
     learning_rate: 1.0,
@@ -77,6 +78,7 @@ pub const EARLY_STOPPING: FitOptions = FitOptions {
     patience: Some(PATIENCE),
     ..LONG_RUN
 };
+// ANCHOR_END: options
 
 /// The six noisy points and the held-out points.
 pub fn noisy_split() -> &'static Split {
@@ -84,6 +86,8 @@ pub fn noisy_split() -> &'static Split {
     CELL.get_or_init(few_noisy_points)
 }
 
+// ANCHOR: run_fit
+/// A fresh network of `layers` (seed 42) fitted to the six points, watched on the held-out ones.
 fn run_fit(layers: &[usize], options: &FitOptions) -> BookResult<Fit> {
     let split = noisy_split();
     Ok(fit(
@@ -93,6 +97,7 @@ fn run_fit(layers: &[usize], options: &FitOptions) -> BookResult<Fit> {
         options,
     )?)
 }
+// ANCHOR_END: run_fit
 
 /// The `[1, 16, 1]` network trained for 2000 epochs on six noisy points.
 ///

@@ -118,15 +118,16 @@ pub fn underfitting() -> BookResult<String> {
     Ok(out)
 }
 
-// ANCHOR: early_stopping
 /// The same run with early stopping: patience 100, the best weights kept.
 pub fn early_stopping() -> BookResult<String> {
-    let stopped = early_stopped_run()?;
-    let full = overfit_run()?;
+    // ANCHOR: early_stopping
+    let stopped = early_stopped_run()?; // fit(…) with patience 100
+    let full = overfit_run()?; // fit(…) for all 2000 epochs
     let held_out = &noisy_split().test;
-    let trained = stopped.history.epochs();
     let kept = mean_loss(&stopped.best.network, &held_out.inputs, &held_out.targets)?;
     let last = mean_loss(&full.last, &held_out.inputs, &held_out.targets)?;
+    // ANCHOR_END: early_stopping
+    let trained = stopped.history.epochs();
 
     let mut out = String::new();
     writeln!(
@@ -146,7 +147,6 @@ pub fn early_stopping() -> BookResult<String> {
     )?;
     Ok(out)
 }
-// ANCHOR_END: early_stopping
 
 /// The `status` column of a gradient check row.
 fn status(comparison: &GradientComparison) -> &'static str {

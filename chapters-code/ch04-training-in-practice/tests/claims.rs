@@ -6,7 +6,7 @@ use ch04_training_in_practice::debugging::{
     EXPLODING_NORM, MSE, MSE_WRONG_SIGN, Symptom, diagnose, gradient_check,
 };
 use ch04_training_in_practice::experiments::{
-    EARLY_STOPPING, LARGE_LAYERS, PATIENCE, SINE_LAYERS, TINY_LAYERS, early_stopped_run,
+    EARLY_STOPPING, LARGE_LAYERS, LONG_RUN, PATIENCE, SINE_LAYERS, TINY_LAYERS, early_stopped_run,
     noisy_split, overfit_run, sine_fit, underfit_run,
 };
 use ch04_training_in_practice::failures::{
@@ -76,6 +76,12 @@ fn the_sine_loss_drops_steeply_then_levels_off() {
 }
 
 #[test]
+fn after_epoch_50_the_sine_loss_never_rises() {
+    let losses = &sine_fit().expect("trains").losses;
+    assert!(losses[50..].windows(2).all(|pair| pair[1] <= pair[0]));
+}
+
+#[test]
 fn the_learned_sine_stays_above_zero_at_both_ends() {
     let net = &sine_fit().expect("trains").network;
     for x in [0.0, 1.0] {
@@ -107,6 +113,38 @@ fn the_large_network_overfits_the_six_points() {
             .parameter_count(),
         49
     );
+}
+
+#[test]
+fn after_a_brief_wobble_both_losses_fall_together_until_the_best_epoch() {
+    let run = overfit_run().expect("trains");
+    let best = run.best.epoch;
+    assert!(run.history.train[18..=best].windows(2).all(|p| p[1] < p[0]));
+    assert!(
+        run.history.held_out[18..=best]
+            .windows(2)
+            .all(|p| p[1] < p[0])
+    );
+}
+
+#[test]
+fn the_overfitted_curve_flattens_the_top_and_steepens_the_sides() {
+    let split = noisy_split();
+    assert_eq!(split.train.ys().iter().filter(|&&y| y > 1.0).count(), 2);
+    let over = overfit_run().expect("trains");
+    let at = |net: &Network, x: f64| net.predict(&[x]).expect("one input")[0];
+    let truth = |x: f64| ch04_training_in_practice::data::true_curve(x);
+    for x in [0.25, 0.75] {
+        assert!(at(&over.last, x) > truth(x) + 0.08, "x = {x}");
+        assert!(
+            (at(&over.best.network, x) - truth(x)).abs() < 0.06,
+            "x = {x}"
+        );
+    }
+    assert!(at(&over.last, 0.5) > 0.99);
+    // The same network and training as Exercise 4.1: [1, 16, 1], learning rate 1.0, 2000 epochs.
+    assert_eq!(LARGE_LAYERS, [1, 16, 1]);
+    assert_eq!((LONG_RUN.learning_rate, LONG_RUN.max_epochs), (1.0, 2000));
 }
 
 #[test]
@@ -222,6 +260,14 @@ fn a_learning_rate_too_high_oscillates_or_freezes() {
                 .all(|e| (e.loss - frozen).abs() < 1e-5)
         );
     }
+    // lr 20 leaves the plateau between epochs 160 and 200.
+    let frozen = runs.too_high.log[1].loss;
+    assert!(
+        runs.too_high.log[1..=160]
+            .iter()
+            .all(|e| (e.loss - frozen).abs() < 1e-4)
+    );
+    assert!(runs.too_high.log[200].loss < frozen - 0.05);
     // lr 50 stays frozen to the end, its gradient vanished.
     let frozen = runs.far_too_high.log[1].loss;
     assert!(
@@ -265,6 +311,11 @@ fn huge_initial_weights_saturate_the_sigmoids_and_the_loss_stays_flat() {
     let mut net = with_scaled_weights(&SINE_LAYERS, 42, WEIGHT_SCALE).expect("valid");
     let output = net.forward(&[0.5]).expect("one input")[0];
     assert!(output * (1.0 - output) < 1e-8);
+    let hidden = net.activations().expect("after forward")[1].to_vec();
+    assert!(
+        hidden.iter().filter(|&&a| a > 0.99995).count() >= 2,
+        "{hidden:?}"
+    );
     // The healthy run's gradient is more than a hundred thousand times longer.
     assert!(runs.healthy.log[999].gradient_norm > 1e5 * log[999].gradient_norm);
 }
@@ -278,13 +329,41 @@ fn log_of_zero_turns_the_loss_into_nan_and_clipping_keeps_it_finite() {
     assert_eq!(trace[11].target, 1.0);
     assert!(trace[11].loss.is_nan());
     assert!(trace[12].prediction.is_nan());
+    // Steps 1 to 9 (class 0): absurdly confident and right, at no cost.
+    assert!(
+        trace[1..10]
+            .iter()
+            .all(|s| s.target == 0.0 && s.prediction < 1e-100)
+    );
+    assert!(trace[1..10].iter().all(|s| s.loss.abs() < 1e-12));
+    // After step 11 every weight is NaN.
+    let data = ch04_training_in_practice::data::step_data();
+    let mut net = Network::new(&CLASSIFIER_LAYERS, 42).expect("valid");
+    for i in 0..12 {
+        ch04_training_in_practice::debugging::logged_step(
+            &mut net,
+            &data.inputs[i],
+            &data.targets[i],
+            ch04_training_in_practice::failures::NAN_LEARNING_RATE,
+            &ch04_training_in_practice::debugging::CROSS_ENTROPY_UNCLIPPED,
+        )
+        .expect("valid data");
+    }
+    assert!(net.weights().iter().flatten().all(|w| w.is_nan()));
 
     let runs = failures().expect("runs");
     assert_eq!(
         symptoms(&runs.unclipped),
         vec![Symptom::NotFinite { epoch: 0 }]
     );
+    assert!(runs.unclipped.log.iter().all(|e| e.loss.is_nan()));
     assert!(runs.clipped.log.iter().all(|e| e.loss.is_finite()));
+    let stuck = runs.clipped.log[runs.clipped.log.len() - 1].loss;
+    assert!(
+        runs.clipped.log[1..]
+            .iter()
+            .all(|e| (e.loss - stuck).abs() < 1e-4)
+    );
     assert!(matches!(
         symptoms(&runs.clipped)[..],
         [Symptom::VanishingGradients { .. }, Symptom::FlatLoss { .. }]
