@@ -435,6 +435,8 @@ pub fn facts() -> BookResult<String> {
     add("dl_dw2_1", num(o.dl_dw2[[0, 1]], 4));
     add("dl_da1_0", num(h.dl_da1[0], 4));
     add("dl_da1_1", num(h.dl_da1[1], 4));
+    add("one_minus_a1_0", num(1.0 - f.a1[0], 4));
+    add("one_minus_a1_1", num(1.0 - f.a1[1], 4));
     add("da1_dz1_0", num(h.da1_dz1[0], 4));
     add("da1_dz1_1", num(h.da1_dz1[1], 4));
     add("delta1_0", num(h.delta1[0], 4));

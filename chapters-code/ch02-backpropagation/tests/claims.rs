@@ -70,6 +70,23 @@ fn every_hand_traced_gradient_is_negative() {
 }
 
 #[test]
+fn exercise_2_1_gradients_are_all_positive() {
+    // "with a target of 0, every gradient is positive: the update lowers every parameter"
+    let trace = ch02_backpropagation::solutions::ex2_1::trace(
+        &TwoLayer::hand_trace(),
+        &ndarray::array![0.5, 1.5],
+        &ndarray::array![0.0],
+    )
+    .expect("valid shapes");
+    assert!(trace.forward.a2[0] > 0.5, "the prediction is far from 0");
+    let gradients = trace.gradients();
+    let all = gradients.weights.iter().flatten().chain(gradients.biases.iter().flatten());
+    for g in all {
+        assert!(*g > 0.0, "gradient {g} is not positive");
+    }
+}
+
+#[test]
 fn the_loop_in_backward_reproduces_the_hand_trace() {
     let mut net = TwoLayer::hand_trace().to_network().expect("valid shapes");
     net.forward(&INPUT).expect("valid input");
@@ -217,6 +234,11 @@ fn relative_difference_is_scale_free() {
     // The same absolute difference: negligible for a large gradient, fatal for a small one.
     assert!(relative_difference(10.0, 10.0 + 1e-6) < 1e-7);
     assert!(relative_difference(1e-3, 1e-3 + 1e-6) > 1e-4);
+    // An absolute threshold of 1e-5 would pass a gradient of 1e-6 that came out doubled;
+    // below the scale floor (1e-4) the difference is measured against the floor: 1e-2, a FAIL.
+    assert!((2e-6f64 - 1e-6).abs() < 1e-5);
+    assert!((relative_difference(2e-6, 1e-6) - 1e-2).abs() < 1e-12);
+    assert!(relative_difference(2e-6, 1e-6) > ch02_backpropagation::gradient_check::TOLERANCE);
 }
 
 #[test]
