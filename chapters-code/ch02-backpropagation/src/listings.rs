@@ -358,6 +358,7 @@ pub fn guide_output_gradient(output: &Array1<f64>, target: &[f64]) -> Array1<f64
 }
 // ANCHOR_END: factor_two_gradient
 
+// ANCHOR: check_from_output_gradient
 /// Gradient-checks the exercise 2.2 network with backward started from `output_gradient`.
 ///
 /// # Errors
@@ -372,6 +373,7 @@ pub fn check_from_output_gradient(
         GradientCheck::default().compare(&mut net, &EX2_2_INPUT, &EX2_2_TARGET, &gradients)?;
     Ok((gradients, report))
 }
+// ANCHOR_END: check_from_output_gradient
 
 /// The library's output gradient, `2(a - t) / n` (`mse_gradient`), in the same shape as
 /// [`guide_output_gradient`].
@@ -458,6 +460,16 @@ pub fn facts() -> BookResult<String> {
     add(
         "demo_loss",
         num(network_loss(&demo, &[1.0, 2.0], &[1.0])?, 4),
+    );
+    let saturated = &demo.activations().ok_or("no activations")?[1];
+    add("demo_w2_1", num(demo.weights()[1][[0, 1]], 4));
+    add(
+        "demo_z1_1",
+        num(demo.weights()[0].row(1).dot(&ndarray::array![1.0, 2.0]), 2),
+    );
+    add(
+        "demo_slope_1",
+        num(crate::network::sigmoid_derivative(saturated[1]), 4),
     );
     let demo_report = gradient_check(&mut demo, &[1.0, 2.0], &[1.0])?;
     add("demo_checked", demo_report.checks.len().to_string());

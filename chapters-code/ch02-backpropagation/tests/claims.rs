@@ -80,7 +80,11 @@ fn exercise_2_1_gradients_are_all_positive() {
     .expect("valid shapes");
     assert!(trace.forward.a2[0] > 0.5, "the prediction is far from 0");
     let gradients = trace.gradients();
-    let all = gradients.weights.iter().flatten().chain(gradients.biases.iter().flatten());
+    let all = gradients
+        .weights
+        .iter()
+        .flatten()
+        .chain(gradients.biases.iter().flatten());
     for g in all {
         assert!(*g > 0.0, "gradient {g} is not positive");
     }
@@ -104,6 +108,38 @@ fn seed_zero_network_predicts_0_6816() {
     assert_eq!(format!("{prediction:.4}"), "0.6816");
     let loss = network_loss(&net, &[1.0, 2.0], &[1.0]).expect("valid shapes");
     check_close("loss", loss, 0.10140433051124381, 1e-15);
+}
+
+#[test]
+fn seed_zero_second_hidden_neuron_is_saturated_and_sign_flipped() {
+    let mut net = Network::new(&[2, 2, 1], 0).expect("valid sizes");
+    net.forward(&[1.0, 2.0]).expect("valid input");
+    let gradients = net.backward(&[1.0]).expect("after forward");
+    assert!(net.weights()[1][[0, 1]] < 0.0, "negative outgoing weight");
+    assert!(
+        gradients.biases[1][0] < 0.0,
+        "the output's error signal is negative"
+    );
+    for g in gradients.weights[0]
+        .row(1)
+        .iter()
+        .chain([&gradients.biases[0][1]])
+    {
+        assert!(*g > 0.0, "second hidden neuron's gradient {g} is positive");
+    }
+    for g in gradients.weights[0]
+        .row(0)
+        .iter()
+        .chain(gradients.weights[1].iter())
+    {
+        assert!(*g < 0.0, "every other gradient {g} is negative");
+    }
+    let a = net.activations().expect("after forward")[1][1];
+    assert!(
+        a * (1.0 - a) < 0.01,
+        "nearly flat sigmoid: slope {}",
+        a * (1.0 - a)
+    );
 }
 
 #[test]

@@ -23,7 +23,10 @@ fn backward_agrees_with_the_gradient_check_on_random_networks() {
         for check in &report.checks {
             // The central difference's rounding noise stays far below the scale floor.
             let off_by = (check.analytical - check.numerical).abs();
-            assert!(off_by < 1e-10, "seed {seed}: {check:?} is off by {off_by:e}");
+            assert!(
+                off_by < 1e-10,
+                "seed {seed}: {check:?} is off by {off_by:e}"
+            );
         }
         assert!(
             report.max_relative_difference() < 1e-6,
