@@ -160,8 +160,8 @@ pub struct Network {
     activations: Option<Vec<Array1<f64>>>,
 }
 
-// ANCHOR: new
 impl Network {
+    // ANCHOR: new
     /// A network with the guide's initialisation: `np.random.seed(seed)`, then for each layer
     /// `W = randn(n_out, n_in) · sqrt(2 / n_in)` and `b = 0`.
     ///
