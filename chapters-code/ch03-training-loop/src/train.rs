@@ -20,7 +20,8 @@ pub enum TrainError {
     NonFinite {
         /// Which step of the call failed, counting from 0: the example's position for
         /// [`train_pass`], the mini-batch's position for [`train_epoch`], 0 for
-        /// [`train_step`]. Loops over many passes report the step counted from the start.
+        /// [`train_step`]; for [`train_passes`], the step counted from the start of training
+        /// (`pass × number of examples + position`).
         step: usize,
         /// The loss that was computed (NaN or ±infinity).
         loss: f64,
@@ -183,6 +184,32 @@ pub fn train_pass(
     Ok(total_loss / inputs.len() as f64)
 }
 // ANCHOR_END: train_pass
+
+/// `passes` calls of [`train_pass`]: returns the mean loss of every pass, in order.
+///
+/// # Errors
+/// As [`train_pass`]; a [`TrainError::NonFinite`] counts its `step` from the start of
+/// training, so `step / inputs.len()` is the pass and `step % inputs.len()` the example.
+pub fn train_passes(
+    net: &mut Network,
+    inputs: &[Vec<f64>],
+    targets: &[Vec<f64>],
+    learning_rate: f64,
+    passes: usize,
+) -> Result<Vec<f64>, TrainError> {
+    let mut losses = Vec::with_capacity(passes);
+    for pass in 0..passes {
+        match train_pass(net, inputs, targets, learning_rate) {
+            Ok(loss) => losses.push(loss),
+            Err(TrainError::NonFinite { step, loss }) => {
+                let step = pass * inputs.len() + step;
+                return Err(TrainError::NonFinite { step, loss });
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(losses)
+}
 
 // ANCHOR: train_epoch
 /// One epoch of mini-batch gradient descent: shuffle the examples with `rng.permutation(n)`,
@@ -428,5 +455,18 @@ mod tests {
         let error = train_step(&mut net, &[f64::NAN, 0.0], &[1.0], 1.0).expect_err("NaN");
         assert!(matches!(error, TrainError::NonFinite { step: 0, .. }));
         assert_eq!(net.weights(), before.weights());
+    }
+
+    #[test]
+    fn train_passes_counts_steps_from_the_start() {
+        let (mut inputs, targets) = xor();
+        let mut net = net();
+        let losses = train_passes(&mut net, &inputs, &targets, 2.0, 3).expect("finite");
+        assert_eq!(losses.len(), 3);
+        assert_eq!(format!("{:.6}", losses[0]), "0.418253");
+
+        inputs[1] = vec![0.0, f64::NAN];
+        let error = train_passes(&mut net, &inputs, &targets, 2.0, 3).expect_err("NaN");
+        assert!(matches!(error, TrainError::NonFinite { step: 1, .. }));
     }
 }
