@@ -46,7 +46,7 @@ impl fmt::Display for TrainError {
             Self::NonFinite { step, loss } => write!(
                 f,
                 "the loss became {loss} at step {step}, so training stopped before that update. \
-                 Likely causes: a learning rate too high (the weights overflowed: try one 10 times \
+                 Likely causes: a learning rate too high (the weights may have overflowed: try one 10 times \
                  smaller), log(0) in a cross-entropy loss (clip predictions away from 0 and 1), or \
                  a NaN or infinite value in the inputs or targets (check the data)"
             ),
