@@ -58,6 +58,26 @@ pub fn noisy_xor(per_corner: usize, noise: f64, seed: u32) -> Dataset {
 }
 // ANCHOR_END: noisy_xor
 
+/// How many points lie closer to a corner of the other class than to a corner of their own:
+/// points the noise has carried across to the wrong side.
+pub fn points_across(data: &Dataset) -> usize {
+    let nearest_label = |x: &[f64]| {
+        let distance = |c: &[f64; 2]| (x[0] - c[0]).powi(2) + (x[1] - c[1]).powi(2);
+        let mut best = 0;
+        for (index, corner) in XOR_INPUTS.iter().enumerate() {
+            if distance(corner) < distance(&XOR_INPUTS[best]) {
+                best = index;
+            }
+        }
+        XOR_TARGETS[best]
+    };
+    data.inputs
+        .iter()
+        .zip(&data.targets)
+        .filter(|(x, t)| nearest_label(x) != t[0])
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +91,6 @@ mod tests {
         assert_eq!(data.targets[100], vec![1.0]);
         assert_eq!(data.targets[399], vec![0.0]);
         assert_eq!(xor().len(), 4);
+        assert_eq!(points_across(&xor()), 0);
     }
 }

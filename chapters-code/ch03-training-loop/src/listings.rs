@@ -363,6 +363,10 @@ pub fn facts() -> BookResult<String> {
     let data = noisy_data();
     fact("noisy_points", data.len().to_string());
     fact("noisy_std", runs::NOISY_STD.to_string());
+    fact(
+        "noisy_points_across",
+        crate::data::points_across(&data).to_string(),
+    );
     for run in runs::batch_sizes()? {
         let size = run.batch_size;
         fact(

@@ -140,6 +140,8 @@ fn learning_rates_rank() {
 // 1 is lowest and full batch has hardly started."
 #[test]
 fn batch_sizes_trade_noise_for_updates() {
+    // "some points land nearer a corner of the other class"
+    assert!(ch03_training_loop::data::points_across(&runs::noisy_data()) > 0);
     let runs = runs::batch_sizes().expect("runs");
     let updates: Vec<usize> = runs.iter().map(|r| r.updates_per_epoch).collect();
     assert_eq!(updates, vec![400, 13, 1]);
