@@ -458,6 +458,24 @@ mod tests {
     }
 
     #[test]
+    fn a_nan_in_a_batch_stops_the_epoch_at_that_batch() {
+        let (mut inputs, targets) = xor();
+        inputs[0] = vec![f64::NAN, 0.0];
+        // The batch (of two) that holds example 0 after shuffling.
+        let order = NumpyRng::seed(5).permutation(4);
+        let batch = order
+            .iter()
+            .position(|&i| i == 0)
+            .expect("0 is shuffled in")
+            / 2;
+        let mut net = net();
+        let error = train_epoch(&mut net, &inputs, &targets, 1.0, 2, &mut NumpyRng::seed(5))
+            .expect_err("NaN input");
+        assert!(matches!(error, TrainError::NonFinite { step, .. } if step == batch));
+        assert!(net.weights().iter().flatten().all(|w| w.is_finite()));
+    }
+
+    #[test]
     fn train_passes_counts_steps_from_the_start() {
         let (mut inputs, targets) = xor();
         let mut net = net();
