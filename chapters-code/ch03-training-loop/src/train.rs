@@ -1,0 +1,490 @@
+//! The training loop: forward, loss, backward, update — once, over a data set, and in
+//! shuffled mini-batches.
+//!
+//! Every function checks its data first and stops with a [`TrainError`] instead of training on
+//! garbage: a loss that turns NaN or infinite ends training at the step where it happened,
+//! before that step's update touches the weights.
+
+use std::fmt;
+
+use bookkit::NumpyRng;
+use ch01_loss_functions::loss::mse;
+use ch02_backpropagation::{Gradients, Network, NetworkError};
+
+/// What went wrong while training.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrainError {
+    /// The network rejected an input or a target (wrong length, …).
+    Network(NetworkError),
+    /// The loss became NaN or infinite: training cannot continue from here.
+    NonFinite {
+        /// Which step of the call failed, counting from 0: the example's position for
+        /// [`train_pass`], the mini-batch's position for [`train_epoch`], 0 for
+        /// [`train_step`]; for [`train_passes`], the step counted from the start of training
+        /// (`pass × number of examples + position`).
+        step: usize,
+        /// The loss that was computed (NaN or ±infinity).
+        loss: f64,
+    },
+    /// There are no examples to train on.
+    EmptyData,
+    /// Every input needs exactly one target.
+    LengthMismatch {
+        /// How many inputs were given.
+        inputs: usize,
+        /// How many targets were given.
+        targets: usize,
+    },
+    /// A mini-batch must hold at least one example.
+    ZeroBatchSize,
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Network(error) => write!(f, "{error}"),
+            Self::NonFinite { step, loss } => write!(
+                f,
+                "the loss became {loss} at step {step}, so training stopped before that update. \
+                 Likely causes: a learning rate too high (the weights may have overflowed: try one 10 times \
+                 smaller), log(0) in a cross-entropy loss (clip predictions away from 0 and 1), or \
+                 a NaN or infinite value in the inputs or targets (check the data)"
+            ),
+            Self::EmptyData => write!(
+                f,
+                "there are no examples to train on: pass at least one input and its target"
+            ),
+            Self::LengthMismatch { inputs, targets } => write!(
+                f,
+                "got {inputs} inputs but {targets} targets: pass exactly one target per input"
+            ),
+            Self::ZeroBatchSize => write!(
+                f,
+                "the batch size is 0: use at least 1 (1 = stochastic, the data size = full batch)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TrainError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Network(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<NetworkError> for TrainError {
+    fn from(error: NetworkError) -> Self {
+        Self::Network(error)
+    }
+}
+
+/// The mean squared error of `output` against `target`, with a target of the wrong length
+/// reported as the network's [`NetworkError::TargetLength`].
+fn loss_of(output: &[f64], target: &[f64]) -> Result<f64, TrainError> {
+    let wrong_target = NetworkError::TargetLength {
+        expected: output.len(),
+        given: target.len(),
+    };
+    if output.len() != target.len() {
+        return Err(wrong_target.into());
+    }
+    mse(output, target).map_err(|_| wrong_target.into())
+}
+
+/// Forward pass, loss and backward pass for one example; `step` labels a non-finite loss.
+fn loss_and_gradients(
+    net: &mut Network,
+    input: &[f64],
+    target: &[f64],
+    step: usize,
+) -> Result<(f64, Gradients), TrainError> {
+    let output = net.forward(input)?.to_vec();
+    let loss = loss_of(&output, target)?;
+    if !loss.is_finite() {
+        return Err(TrainError::NonFinite { step, loss });
+    }
+    let gradients = net.backward(target)?;
+    Ok((loss, gradients))
+}
+
+/// [`train_step`] with `step` as the label of a non-finite loss.
+fn step_numbered(
+    net: &mut Network,
+    input: &[f64],
+    target: &[f64],
+    learning_rate: f64,
+    step: usize,
+) -> Result<f64, TrainError> {
+    let (loss, gradients) = loss_and_gradients(net, input, target, step)?;
+    net.apply_gradients(&gradients, learning_rate);
+    Ok(loss)
+}
+
+// ANCHOR: train_step
+/// One step of training on one example: forward pass, loss, backward pass, update.
+/// Returns the loss *before* the update.
+///
+/// # Errors
+/// [`TrainError::Network`] for an input or target of the wrong length;
+/// [`TrainError::NonFinite`] (step 0) when the loss is NaN or infinite — the weights are then
+/// left as they were.
+pub fn train_step(
+    net: &mut Network,
+    input: &[f64],
+    target: &[f64],
+    learning_rate: f64,
+) -> Result<f64, TrainError> {
+    let prediction = net.forward(input)?; // 1. forward pass
+    let loss = loss_of(&prediction.to_vec(), target)?; // 2. loss
+    if !loss.is_finite() {
+        return Err(TrainError::NonFinite { step: 0, loss });
+    }
+    let gradients = net.backward(target)?; // 3. backward pass
+    net.apply_gradients(&gradients, learning_rate); // 4. update
+    Ok(loss)
+}
+// ANCHOR_END: train_step
+
+/// Checks that there is data and that inputs and targets pair up.
+fn check_data(inputs: &[Vec<f64>], targets: &[Vec<f64>]) -> Result<(), TrainError> {
+    if inputs.len() != targets.len() {
+        return Err(TrainError::LengthMismatch {
+            inputs: inputs.len(),
+            targets: targets.len(),
+        });
+    }
+    if inputs.is_empty() {
+        return Err(TrainError::EmptyData);
+    }
+    Ok(())
+}
+
+// ANCHOR: train_pass
+/// One pass over all examples in order, one [`train_step`] (one update) per example.
+/// Returns the mean of the per-example losses.
+///
+/// # Errors
+/// [`TrainError::EmptyData`], [`TrainError::LengthMismatch`], [`TrainError::Network`] for bad
+/// data; [`TrainError::NonFinite`] with `step` = the position of the example whose loss was
+/// NaN or infinite (the updates of the examples before it have been made).
+pub fn train_pass(
+    net: &mut Network,
+    inputs: &[Vec<f64>],
+    targets: &[Vec<f64>],
+    learning_rate: f64,
+) -> Result<f64, TrainError> {
+    check_data(inputs, targets)?;
+    let mut total_loss = 0.0;
+    for (step, (input, target)) in inputs.iter().zip(targets).enumerate() {
+        total_loss += step_numbered(net, input, target, learning_rate, step)?;
+    }
+    Ok(total_loss / inputs.len() as f64)
+}
+// ANCHOR_END: train_pass
+
+/// `passes` calls of [`train_pass`]: returns the mean loss of every pass, in order.
+///
+/// # Errors
+/// As [`train_pass`]; a [`TrainError::NonFinite`] counts its `step` from the start of
+/// training, so `step / inputs.len()` is the pass and `step % inputs.len()` the example.
+pub fn train_passes(
+    net: &mut Network,
+    inputs: &[Vec<f64>],
+    targets: &[Vec<f64>],
+    learning_rate: f64,
+    passes: usize,
+) -> Result<Vec<f64>, TrainError> {
+    let mut losses = Vec::with_capacity(passes);
+    for pass in 0..passes {
+        match train_pass(net, inputs, targets, learning_rate) {
+            Ok(loss) => losses.push(loss),
+            Err(TrainError::NonFinite { step, loss }) => {
+                let step = pass * inputs.len() + step;
+                return Err(TrainError::NonFinite { step, loss });
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(losses)
+}
+
+// ANCHOR: train_epoch
+/// One epoch of mini-batch gradient descent: shuffle the examples with `rng.permutation(n)`,
+/// cut them into batches of `batch_size` (the last one may be smaller), and for each batch
+/// make one update with the gradients averaged over the batch.
+/// Returns the total loss of all examples divided by their number.
+///
+/// # Errors
+/// [`TrainError::ZeroBatchSize`], [`TrainError::EmptyData`], [`TrainError::LengthMismatch`],
+/// [`TrainError::Network`] for bad arguments; [`TrainError::NonFinite`] with `step` = the
+/// position of the batch in which a loss was NaN or infinite (that batch makes no update).
+pub fn train_epoch(
+    net: &mut Network,
+    inputs: &[Vec<f64>],
+    targets: &[Vec<f64>],
+    learning_rate: f64,
+    batch_size: usize,
+    rng: &mut NumpyRng,
+) -> Result<f64, TrainError> {
+    if batch_size == 0 {
+        return Err(TrainError::ZeroBatchSize);
+    }
+    check_data(inputs, targets)?;
+    let order = rng.permutation(inputs.len());
+    let mut total_loss = 0.0;
+    for (step, batch) in order.chunks(batch_size).enumerate() {
+        let mut sum = Gradients::zeros_like(net);
+        let mut batch_loss = 0.0;
+        for &index in batch {
+            let (loss, gradients) = loss_and_gradients(net, &inputs[index], &targets[index], step)?;
+            batch_loss += loss;
+            sum.add_assign(&gradients);
+        }
+        net.apply_gradients(&averaged(sum, batch.len()), learning_rate);
+        total_loss += batch_loss;
+    }
+    Ok(total_loss / inputs.len() as f64)
+}
+// ANCHOR_END: train_epoch
+
+/// Divides summed gradients by the batch length (division, as numpy does, not a reciprocal).
+fn averaged(mut sum: Gradients, batch_len: usize) -> Gradients {
+    let count = batch_len as f64;
+    for w in &mut sum.weights {
+        w.mapv_inplace(|g| g / count);
+    }
+    for b in &mut sum.biases {
+        b.mapv_inplace(|g| g / count);
+    }
+    sum
+}
+
+// ANCHOR: mean_loss
+/// The mean loss over a data set, without changing the network (evaluation only).
+///
+/// # Errors
+/// [`TrainError::EmptyData`], [`TrainError::LengthMismatch`] or [`TrainError::Network`] for
+/// bad data. A NaN or infinite loss is returned as it is, not as an error: evaluating is safe.
+pub fn mean_loss(
+    net: &Network,
+    inputs: &[Vec<f64>],
+    targets: &[Vec<f64>],
+) -> Result<f64, TrainError> {
+    check_data(inputs, targets)?;
+    let mut total = 0.0;
+    for (input, target) in inputs.iter().zip(targets) {
+        total += loss_of(&net.predict(input)?.to_vec(), target)?;
+    }
+    Ok(total / inputs.len() as f64)
+}
+// ANCHOR_END: mean_loss
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xor() -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
+        let inputs = vec![
+            vec![0.0, 0.0],
+            vec![0.0, 1.0],
+            vec![1.0, 0.0],
+            vec![1.0, 1.0],
+        ];
+        let targets = vec![vec![0.0], vec![1.0], vec![1.0], vec![0.0]];
+        (inputs, targets)
+    }
+
+    fn net() -> Network {
+        Network::new(&[2, 4, 1], 42).expect("valid sizes")
+    }
+
+    #[test]
+    fn train_step_returns_the_loss_before_the_update_like_numpy() {
+        // /tmp/numpy-ref/train_step_demo.txt: step 0 loss 0.3115, then prediction 0.6645
+        let mut net = net();
+        let before = net.predict(&[1.0, 2.0]).expect("valid input")[0];
+        let loss = train_step(&mut net, &[1.0, 2.0], &[1.0], 1.0).expect("finite");
+        assert_eq!(loss, (before - 1.0).powi(2));
+        assert_eq!(format!("{loss:.4}"), "0.3115");
+        let after = net.predict(&[1.0, 2.0]).expect("valid input")[0];
+        assert_eq!(format!("{after:.4}"), "0.6645");
+    }
+
+    #[test]
+    fn train_pass_makes_one_step_per_example_and_averages_their_losses() {
+        let (inputs, targets) = xor();
+        let mut by_pass = net();
+        let mean = train_pass(&mut by_pass, &inputs, &targets, 2.0).expect("finite");
+
+        let mut by_step = net();
+        let mut total = 0.0;
+        for (input, target) in inputs.iter().zip(&targets) {
+            total += train_step(&mut by_step, input, target, 2.0).expect("finite");
+        }
+        assert_eq!(mean, total / 4.0);
+        assert_eq!(by_pass, by_step);
+        // /tmp/numpy-ref/ex3_1.txt, step 0
+        assert_eq!(format!("{mean:.6}"), "0.418253");
+    }
+
+    #[test]
+    fn a_full_batch_epoch_is_one_step_along_the_mean_gradient() {
+        let (inputs, targets) = xor();
+        let mut by_epoch = net();
+        let mut rng = NumpyRng::seed(0);
+        let loss = train_epoch(&mut by_epoch, &inputs, &targets, 0.5, 4, &mut rng).expect("finite");
+
+        let mut by_hand = net();
+        let mut sum = Gradients::zeros_like(&by_hand);
+        for (input, target) in inputs.iter().zip(&targets) {
+            by_hand.forward(input).expect("valid input");
+            sum.add_assign(&by_hand.backward(target).expect("after forward"));
+        }
+        sum.scale(0.25);
+        let expected_loss = mean_loss(&by_hand, &inputs, &targets).expect("valid data");
+        by_hand.apply_gradients(&sum, 0.5);
+
+        assert!(
+            (loss - expected_loss).abs() < 1e-15,
+            "{loss} vs {expected_loss}"
+        );
+        for (a, b) in by_epoch.weights().iter().zip(by_hand.weights()) {
+            assert!((a - b).iter().all(|d| d.abs() < 1e-15));
+        }
+    }
+
+    #[test]
+    fn batch_size_one_follows_the_shuffled_order() {
+        let (inputs, targets) = xor();
+        let mut by_epoch = net();
+        let loss = train_epoch(
+            &mut by_epoch,
+            &inputs,
+            &targets,
+            1.0,
+            1,
+            &mut NumpyRng::seed(3),
+        )
+        .expect("finite");
+
+        let order = NumpyRng::seed(3).permutation(4);
+        let mut by_step = net();
+        let mut total = 0.0;
+        for &i in &order {
+            total += train_step(&mut by_step, &inputs[i], &targets[i], 1.0).expect("finite");
+        }
+        assert_eq!(loss, total / 4.0);
+        assert_eq!(by_epoch, by_step);
+    }
+
+    #[test]
+    fn mean_loss_does_not_train() {
+        let (inputs, targets) = xor();
+        let net = net();
+        let copy = net.clone();
+        let loss = mean_loss(&net, &inputs, &targets).expect("valid data");
+        assert_eq!(net, copy);
+        assert!(loss > 0.0 && loss < 1.0);
+    }
+
+    #[test]
+    fn bad_data_is_an_error_with_a_fix() {
+        let (inputs, targets) = xor();
+        let mut net = net();
+        let mut rng = NumpyRng::seed(0);
+        assert_eq!(
+            train_pass(&mut net, &inputs, &targets[..3], 1.0),
+            Err(TrainError::LengthMismatch {
+                inputs: 4,
+                targets: 3
+            })
+        );
+        assert_eq!(
+            train_pass(&mut net, &[], &[], 1.0),
+            Err(TrainError::EmptyData)
+        );
+        assert_eq!(
+            train_epoch(&mut net, &inputs, &targets, 1.0, 0, &mut rng),
+            Err(TrainError::ZeroBatchSize)
+        );
+        assert_eq!(mean_loss(&net, &[], &[]), Err(TrainError::EmptyData));
+        assert_eq!(
+            train_step(&mut net, &[1.0], &[1.0], 1.0),
+            Err(TrainError::Network(NetworkError::InputLength {
+                expected: 2,
+                given: 1
+            }))
+        );
+        let error = train_step(&mut net, &[1.0, 2.0], &[1.0, 0.0], 1.0).expect_err("2 targets");
+        assert_eq!(
+            error,
+            TrainError::Network(NetworkError::TargetLength {
+                expected: 1,
+                given: 2
+            })
+        );
+        assert!(
+            error.to_string().contains("one target per output"),
+            "{error}"
+        );
+        let message = TrainError::ZeroBatchSize.to_string();
+        assert!(message.contains("at least 1"), "{message}");
+    }
+
+    #[test]
+    fn a_nan_loss_stops_training_before_the_update() {
+        let (mut inputs, targets) = xor();
+        inputs[2] = vec![f64::NAN, 0.0];
+        let mut net = net();
+        let error = train_pass(&mut net, &inputs, &targets, 1.0).expect_err("NaN input");
+        let TrainError::NonFinite { step, loss } = error else {
+            panic!("expected NonFinite, got {error:?}");
+        };
+        assert_eq!(step, 2);
+        assert!(loss.is_nan());
+        assert!(net.weights().iter().flatten().all(|w| w.is_finite()));
+        let message = error.to_string();
+        assert!(message.contains("step 2"), "{message}");
+        assert!(message.contains("learning rate too high"), "{message}");
+        assert!(message.contains("log(0)"), "{message}");
+
+        let before = net.clone();
+        let error = train_step(&mut net, &[f64::NAN, 0.0], &[1.0], 1.0).expect_err("NaN");
+        assert!(matches!(error, TrainError::NonFinite { step: 0, .. }));
+        assert_eq!(net.weights(), before.weights());
+    }
+
+    #[test]
+    fn a_nan_in_a_batch_stops_the_epoch_at_that_batch() {
+        let (mut inputs, targets) = xor();
+        inputs[0] = vec![f64::NAN, 0.0];
+        // The batch (of two) that holds example 0 after shuffling.
+        let order = NumpyRng::seed(5).permutation(4);
+        let batch = order
+            .iter()
+            .position(|&i| i == 0)
+            .expect("0 is shuffled in")
+            / 2;
+        let mut net = net();
+        let error = train_epoch(&mut net, &inputs, &targets, 1.0, 2, &mut NumpyRng::seed(5))
+            .expect_err("NaN input");
+        assert!(matches!(error, TrainError::NonFinite { step, .. } if step == batch));
+        assert!(net.weights().iter().flatten().all(|w| w.is_finite()));
+    }
+
+    #[test]
+    fn train_passes_counts_steps_from_the_start() {
+        let (mut inputs, targets) = xor();
+        let mut net = net();
+        let losses = train_passes(&mut net, &inputs, &targets, 2.0, 3).expect("finite");
+        assert_eq!(losses.len(), 3);
+        assert_eq!(format!("{:.6}", losses[0]), "0.418253");
+
+        inputs[1] = vec![0.0, f64::NAN];
+        let error = train_passes(&mut net, &inputs, &targets, 2.0, 3).expect_err("NaN");
+        assert!(matches!(error, TrainError::NonFinite { step: 1, .. }));
+    }
+}
