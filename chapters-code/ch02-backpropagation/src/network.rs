@@ -79,6 +79,7 @@ impl fmt::Display for NetworkError {
 
 impl std::error::Error for NetworkError {}
 
+// ANCHOR: sigmoid
 /// The logistic sigmoid `1 / (1 + e^(-z))`.
 pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
@@ -88,6 +89,7 @@ pub fn sigmoid(z: f64) -> f64 {
 pub fn sigmoid_derivative(a: f64) -> f64 {
     a * (1.0 - a)
 }
+// ANCHOR_END: sigmoid
 
 // ANCHOR: mse_gradient
 /// dL/da of the mean squared error `L = mean((a - t)²)` over `n` outputs: `2(a - t) / n`.
@@ -160,8 +162,8 @@ pub struct Network {
     activations: Option<Vec<Array1<f64>>>,
 }
 
-// ANCHOR: new
 impl Network {
+    // ANCHOR: new
     /// A network with the guide's initialisation: `np.random.seed(seed)`, then for each layer
     /// `W = randn(n_out, n_in) · sqrt(2 / n_in)` and `b = 0`.
     ///

@@ -1,8 +1,86 @@
 //! Chapter 3 of *Training and Backpropagation*: the training loop.
 //!
 //! - [`train`]: one training step, a pass over the data, a mini-batch epoch, and the
-//!   evaluation loss, with errors that say what went wrong.
+//!   evaluation loss, with errors that say what went wrong;
+//! - [`data`]: XOR and a noisy XOR data set;
+//! - [`runs`]: the chapter's experiments, each computed once per process;
+//! - [`listings`] and [`figures`]: what the book shows;
+//! - [`exercises`]: Exercises 3.1 and 3.2 (your stubs with `--features learner`, otherwise
+//!   the reference solutions in [`solutions`]).
 
+pub mod data;
+pub mod figures;
+pub mod listings;
+pub mod runs;
+pub mod solutions;
 pub mod train;
 
-pub use train::{TrainError, mean_loss, train_epoch, train_pass, train_step};
+/// The exercises the tests check: the reference solutions by default.
+#[cfg(not(feature = "learner"))]
+pub use solutions as exercises;
+
+/// The exercises the tests check: your stubs in `exercises/` (learner mode).
+#[cfg(feature = "learner")]
+#[path = "../exercises/mod.rs"]
+pub mod exercises;
+
+pub use train::{TrainError, mean_loss, train_epoch, train_pass, train_passes, train_step};
+
+use bookkit::{Chapter, FigureSpec, Listing};
+
+/// Everything this chapter shows in the book.
+pub const CHAPTER: Chapter = Chapter {
+    package: "ch03-training-loop",
+    listings: &[
+        Listing {
+            name: "single_example",
+            run: listings::single_example,
+        },
+        Listing {
+            name: "learning_rates",
+            run: listings::learning_rates,
+        },
+        Listing {
+            name: "saturation",
+            run: listings::saturation,
+        },
+        Listing {
+            name: "mini_batches",
+            run: listings::mini_batches,
+        },
+        Listing {
+            name: "training_errors",
+            run: listings::training_errors,
+        },
+        Listing {
+            name: "exercise_3_1",
+            run: listings::exercise_3_1,
+        },
+        Listing {
+            name: "exercise_3_2",
+            run: listings::exercise_3_2,
+        },
+        Listing {
+            name: "sensitivity",
+            run: listings::sensitivity,
+        },
+        Listing {
+            name: "facts",
+            run: listings::facts,
+        },
+    ],
+    figures: &[
+        FigureSpec {
+            name: "learning_rate_curves",
+            render: figures::learning_rate_curves,
+        },
+        FigureSpec {
+            name: "batch_size_curves",
+            render: figures::batch_size_curves,
+        },
+        FigureSpec {
+            name: "xor_decision_boundary",
+            render: figures::xor_decision_boundary,
+        },
+    ],
+};

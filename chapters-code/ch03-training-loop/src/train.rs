@@ -20,7 +20,8 @@ pub enum TrainError {
     NonFinite {
         /// Which step of the call failed, counting from 0: the example's position for
         /// [`train_pass`], the mini-batch's position for [`train_epoch`], 0 for
-        /// [`train_step`]. Loops over many passes report the step counted from the start.
+        /// [`train_step`]; for [`train_passes`], the step counted from the start of training
+        /// (`pass × number of examples + position`).
         step: usize,
         /// The loss that was computed (NaN or ±infinity).
         loss: f64,
@@ -45,7 +46,7 @@ impl fmt::Display for TrainError {
             Self::NonFinite { step, loss } => write!(
                 f,
                 "the loss became {loss} at step {step}, so training stopped before that update. \
-                 Likely causes: a learning rate too high (the weights overflowed: try one 10 times \
+                 Likely causes: a learning rate too high (the weights may have overflowed: try one 10 times \
                  smaller), log(0) in a cross-entropy loss (clip predictions away from 0 and 1), or \
                  a NaN or infinite value in the inputs or targets (check the data)"
             ),
@@ -183,6 +184,32 @@ pub fn train_pass(
     Ok(total_loss / inputs.len() as f64)
 }
 // ANCHOR_END: train_pass
+
+/// `passes` calls of [`train_pass`]: returns the mean loss of every pass, in order.
+///
+/// # Errors
+/// As [`train_pass`]; a [`TrainError::NonFinite`] counts its `step` from the start of
+/// training, so `step / inputs.len()` is the pass and `step % inputs.len()` the example.
+pub fn train_passes(
+    net: &mut Network,
+    inputs: &[Vec<f64>],
+    targets: &[Vec<f64>],
+    learning_rate: f64,
+    passes: usize,
+) -> Result<Vec<f64>, TrainError> {
+    let mut losses = Vec::with_capacity(passes);
+    for pass in 0..passes {
+        match train_pass(net, inputs, targets, learning_rate) {
+            Ok(loss) => losses.push(loss),
+            Err(TrainError::NonFinite { step, loss }) => {
+                let step = pass * inputs.len() + step;
+                return Err(TrainError::NonFinite { step, loss });
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(losses)
+}
 
 // ANCHOR: train_epoch
 /// One epoch of mini-batch gradient descent: shuffle the examples with `rng.permutation(n)`,
@@ -428,5 +455,36 @@ mod tests {
         let error = train_step(&mut net, &[f64::NAN, 0.0], &[1.0], 1.0).expect_err("NaN");
         assert!(matches!(error, TrainError::NonFinite { step: 0, .. }));
         assert_eq!(net.weights(), before.weights());
+    }
+
+    #[test]
+    fn a_nan_in_a_batch_stops_the_epoch_at_that_batch() {
+        let (mut inputs, targets) = xor();
+        inputs[0] = vec![f64::NAN, 0.0];
+        // The batch (of two) that holds example 0 after shuffling.
+        let order = NumpyRng::seed(5).permutation(4);
+        let batch = order
+            .iter()
+            .position(|&i| i == 0)
+            .expect("0 is shuffled in")
+            / 2;
+        let mut net = net();
+        let error = train_epoch(&mut net, &inputs, &targets, 1.0, 2, &mut NumpyRng::seed(5))
+            .expect_err("NaN input");
+        assert!(matches!(error, TrainError::NonFinite { step, .. } if step == batch));
+        assert!(net.weights().iter().flatten().all(|w| w.is_finite()));
+    }
+
+    #[test]
+    fn train_passes_counts_steps_from_the_start() {
+        let (mut inputs, targets) = xor();
+        let mut net = net();
+        let losses = train_passes(&mut net, &inputs, &targets, 2.0, 3).expect("finite");
+        assert_eq!(losses.len(), 3);
+        assert_eq!(format!("{:.6}", losses[0]), "0.418253");
+
+        inputs[1] = vec![0.0, f64::NAN];
+        let error = train_passes(&mut net, &inputs, &targets, 2.0, 3).expect_err("NaN");
+        assert!(matches!(error, TrainError::NonFinite { step: 1, .. }));
     }
 }
