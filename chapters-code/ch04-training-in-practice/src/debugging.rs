@@ -1,9 +1,10 @@
-//! Debugging a training run: training that logs its loss and gradient size, a gradient check,
-//! and a health check that names the symptom it sees.
+//! Debugging a training run: training that logs its loss and gradient size, Chapter 2's gradient
+//! check on any output gradient, and a health check that names the symptom it sees.
 
 use std::fmt;
 
 use ch01_loss_functions::loss::{binary_cross_entropy, binary_cross_entropy_unclipped, mse};
+use ch02_backpropagation::gradient_check::{GradientCheck, GradientCheckReport};
 use ch02_backpropagation::network::mse_gradient;
 use ch02_backpropagation::{Network, NetworkError};
 use ndarray::{Array1, ArrayView1};
@@ -19,7 +20,7 @@ pub struct Objective {
     /// The loss of one output against its target.
     pub loss: fn(&[f64], &[f64]) -> f64,
     /// dL/d(output) for one output against its target.
-    pub output_gradient: fn(ArrayView1<'_, f64>, ArrayView1<'_, f64>) -> Array1<f64>,
+    pub output_gradient: OutputGradient,
 }
 
 impl fmt::Debug for Objective {
@@ -41,7 +42,7 @@ pub const MSE: Objective = Objective {
 
 // ANCHOR: wrong_sign
 /// A bug: the MSE gradient with the subtraction the wrong way round, `2(t - a) / n`.
-fn mse_gradient_wrong_sign(
+pub fn mse_gradient_wrong_sign(
     output: ArrayView1<'_, f64>,
     target: ArrayView1<'_, f64>,
 ) -> Array1<f64> {
@@ -177,113 +178,28 @@ pub fn train_logged(
     Ok(log)
 }
 
-/// One parameter's gradient, from backpropagation and from finite differences.
-#[derive(Debug, Clone, PartialEq)]
-pub struct GradientComparison {
-    /// Which parameter, e.g. `layer 2 W[0,3]`.
-    pub parameter: String,
-    /// The gradient backpropagation computed.
-    pub analytical: f64,
-    /// `(L(p + ε) - L(p - ε)) / 2ε`.
-    pub numerical: f64,
-}
+/// A dL/d(output) function, where [`Network::backward_from`] starts.
+pub type OutputGradient = fn(ArrayView1<'_, f64>, ArrayView1<'_, f64>) -> Array1<f64>;
 
-impl GradientComparison {
-    /// `|analytical - numerical|`.
-    pub fn difference(&self) -> f64 {
-        (self.analytical - self.numerical).abs()
-    }
-
-    /// Whether the two agree to within the guide's tolerance, [`GRADIENT_TOLERANCE`].
-    pub fn passes(&self) -> bool {
-        self.difference() < GRADIENT_TOLERANCE
-    }
-}
-
-/// Largest difference a gradient check accepts (the guide's `1e-5`).
-pub const GRADIENT_TOLERANCE: f64 = 1e-5;
-/// The step of the central differences.
-pub const GRADIENT_EPSILON: f64 = 1e-5;
-
-/// The loss of `net` on one example.
-fn loss_at(
-    net: &Network,
-    input: &[f64],
-    target: &[f64],
-    objective: &Objective,
-) -> Result<f64, NetworkError> {
-    Ok((objective.loss)(&net.predict(input)?.to_vec(), target))
-}
-
-/// Which parameter of the network, for [`nudge`].
-#[derive(Debug, Clone, Copy)]
-enum Parameter {
-    Weight(usize, usize, usize),
-    Bias(usize, usize),
-}
-
-/// A copy of `net` with one parameter moved by `delta`.
-fn nudge(net: &Network, parameter: Parameter, delta: f64) -> Network {
-    let mut moved = net.clone();
-    let (weights, biases) = moved.parameters_mut();
-    match parameter {
-        Parameter::Weight(layer, row, col) => weights[layer][[row, col]] += delta,
-        Parameter::Bias(layer, row) => biases[layer][row] += delta,
-    }
-    moved
-}
-
-// ANCHOR: gradient_check
-/// Compares the gradient that backpropagation computes from `objective`'s output gradient
-/// with central differences of `objective`'s loss, for every weight and bias.
+// ANCHOR: check_output_gradient
+/// Chapter 2's gradient check, on the gradients that backpropagation computes when it starts
+/// from `output_gradient`: each is compared with central differences of the MSE loss.
 ///
 /// # Errors
 /// [`NetworkError`] for an input or target of the wrong length.
-pub fn gradient_check(
+pub fn check_output_gradient(
     net: &Network,
     input: &[f64],
     target: &[f64],
-    objective: &Objective,
-) -> Result<Vec<GradientComparison>, NetworkError> {
+    output_gradient: OutputGradient,
+) -> Result<GradientCheckReport, NetworkError> {
     let mut probe = net.clone();
     let output = probe.forward(input)?;
-    let dl_da = (objective.output_gradient)(output.view(), ArrayView1::from(target));
-    let gradients = probe.backward_from(dl_da)?;
-
-    let mut parameters = Vec::new();
-    for (layer, w) in gradients.weights.iter().enumerate() {
-        for ((row, col), &g) in w.indexed_iter() {
-            let name = format!("layer {} W[{row},{col}]", layer + 1);
-            parameters.push((name, Parameter::Weight(layer, row, col), g));
-        }
-        for (row, &g) in gradients.biases[layer].iter().enumerate() {
-            let name = format!("layer {} b[{row}]", layer + 1);
-            parameters.push((name, Parameter::Bias(layer, row), g));
-        }
-    }
-    let mut comparisons = Vec::with_capacity(parameters.len());
-    for (parameter, which, analytical) in parameters {
-        let plus = loss_at(
-            &nudge(net, which, GRADIENT_EPSILON),
-            input,
-            target,
-            objective,
-        )?;
-        let minus = loss_at(
-            &nudge(net, which, -GRADIENT_EPSILON),
-            input,
-            target,
-            objective,
-        )?;
-        comparisons.push(GradientComparison {
-            parameter,
-            analytical,
-            numerical: (plus - minus) / (2.0 * GRADIENT_EPSILON),
-        });
-    }
-    Ok(comparisons)
+    let analytical =
+        probe.backward_from(output_gradient(output.view(), ArrayView1::from(target)))?;
+    GradientCheck::default().compare(&mut probe, input, target, &analytical)
 }
-// ANCHOR_END: gradient_check
+// ANCHOR_END: check_output_gradient
 
 /// Something a training log shows that a healthy run does not.
 #[derive(Debug, Clone, Copy, PartialEq)]

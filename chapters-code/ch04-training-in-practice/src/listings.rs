@@ -5,13 +5,11 @@ use std::fmt::Write;
 use bookkit::BookResult;
 use bookkit::fmt::{num, vector};
 use ch02_backpropagation::Network;
+use ch02_backpropagation::network::mse_gradient;
 use ch03_training_loop::mean_loss;
 
 use crate::data::{Dataset, noise_floor, sine_data};
-use crate::debugging::{
-    GRADIENT_TOLERANCE, GradientComparison, JUMP, MSE, MSE_WRONG_SIGN, Symptom, diagnose,
-    gradient_check,
-};
+use crate::debugging::{JUMP, Symptom, check_output_gradient, diagnose, mse_gradient_wrong_sign};
 use crate::experiments::{
     EARLY_STOPPING, LARGE_LAYERS, LONG_RUN, PATIENCE, SINE_EPOCHS, SINE_LAYERS, TINY_LAYERS,
     early_stopped_run, noisy_split, overfit_run, sine_fit, underfit_run,
@@ -148,38 +146,6 @@ pub fn early_stopping() -> BookResult<String> {
     Ok(out)
 }
 
-/// The `status` column of a gradient check row.
-fn status(comparison: &GradientComparison) -> &'static str {
-    if comparison.passes() { "OK" } else { "FAIL" }
-}
-
-/// Rows of a gradient check, and how many fail.
-fn gradient_check_rows(comparisons: &[GradientComparison], out: &mut String) -> BookResult<()> {
-    writeln!(out, "  parameter        analytical   numerical")?;
-    let shown = [0, 1, comparisons.len() - 2, comparisons.len() - 1];
-    for (index, c) in comparisons.iter().enumerate() {
-        if shown.contains(&index) {
-            writeln!(
-                out,
-                "  {:<15} {:>11}  {:>10}  {}",
-                c.parameter,
-                num(c.analytical, 6),
-                num(c.numerical, 6),
-                status(c)
-            )?;
-        } else if index == 2 {
-            writeln!(out, "  ...")?;
-        }
-    }
-    let failed = comparisons.iter().filter(|c| !c.passes()).count();
-    writeln!(
-        out,
-        "  {failed} of {} gradients differ by more than {GRADIENT_TOLERANCE:e}",
-        comparisons.len()
-    )?;
-    Ok(())
-}
-
 /// A training run with a sign error in the output gradient, and the gradient check that
 /// catches it.
 pub fn wrong_backward() -> BookResult<String> {
@@ -197,15 +163,38 @@ pub fn wrong_backward() -> BookResult<String> {
     let data = sine_data();
     let net = Network::new(&SINE_LAYERS, 42)?;
     let (x, t) = (&data.inputs[0], &data.targets[0]);
-    let buggy = gradient_check(&net, x, t, &MSE_WRONG_SIGN)?;
-    let correct = gradient_check(&net, x, t, &MSE)?;
+    let buggy = check_output_gradient(&net, x, t, mse_gradient_wrong_sign)?;
+    let correct = check_output_gradient(&net, x, t, mse_gradient)?;
     // ANCHOR_END: check_both
     writeln!(out)?;
     writeln!(out, "Gradient check at x = {:.4}, target {:.4}", x[0], t[0])?;
     writeln!(out, "With the sign error:")?;
-    gradient_check_rows(&buggy, &mut out)?;
+    let differences: Vec<f64> = buggy
+        .checks
+        .iter()
+        .map(|check| check.relative_difference())
+        .collect();
+    let (lowest, highest) = differences
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(l, h), &d| (l.min(d), h.max(d)));
+    writeln!(
+        out,
+        "  relative differences from {lowest:.4} to {highest:.4}"
+    )?;
+    match buggy.into_result() {
+        Ok(report) => writeln!(out, "  all {} gradients pass", report.checks.len())?,
+        Err(failure) => writeln!(out, "{failure}")?,
+    }
     writeln!(out, "With the correct gradient:")?;
-    gradient_check_rows(&correct, &mut out)?;
+    match correct.into_result() {
+        Ok(report) => writeln!(
+            out,
+            "  all {} gradients pass (relative difference at most {:e})",
+            report.checks.len(),
+            report.tolerance
+        )?,
+        Err(failure) => writeln!(out, "{failure}")?,
+    }
     Ok(out)
 }
 

@@ -1,9 +1,10 @@
 //! Every claim the chapter's prose makes, checked on the runs the book shows.
 
+use ch02_backpropagation::network::mse_gradient;
 use ch03_training_loop::mean_loss;
 use ch04_training_in_practice::data::{noise_floor, sine_data};
 use ch04_training_in_practice::debugging::{
-    EXPLODING_NORM, MSE, MSE_WRONG_SIGN, Symptom, diagnose, gradient_check,
+    EXPLODING_NORM, Symptom, check_output_gradient, diagnose, mse_gradient_wrong_sign,
 };
 use ch04_training_in_practice::experiments::{
     EARLY_STOPPING, LARGE_LAYERS, LONG_RUN, PATIENCE, SINE_LAYERS, TINY_LAYERS, early_stopped_run,
@@ -223,16 +224,25 @@ fn a_sign_error_in_backward_makes_the_loss_rise_and_fails_the_gradient_check() {
     let data = sine_data();
     let net = Network::new(&SINE_LAYERS, 42).expect("valid");
     let (x, t) = (&data.inputs[0], &data.targets[0]);
-    let buggy = gradient_check(&net, x, t, &MSE_WRONG_SIGN).expect("valid");
-    let correct = gradient_check(&net, x, t, &MSE).expect("valid");
-    assert_eq!(buggy.len(), 25);
-    assert!(buggy.iter().all(|c| !c.passes()));
+    let buggy = check_output_gradient(&net, x, t, mse_gradient_wrong_sign).expect("valid");
+    let correct = check_output_gradient(&net, x, t, mse_gradient).expect("valid");
+    assert_eq!(buggy.checks.len(), 25);
+    assert_eq!(buggy.failures().len(), 25);
+    // Opposite signs, same size: a relative difference of 1 everywhere.
     assert!(
         buggy
+            .checks
+            .iter()
+            .all(|c| (c.relative_difference() - 1.0).abs() < 1e-6)
+    );
+    assert!(
+        buggy
+            .checks
             .iter()
             .all(|c| close(c.analytical, -c.numerical, 1e-4))
     );
-    assert!(correct.iter().all(|c| c.passes()));
+    assert!(correct.passed());
+    assert_eq!(correct.checks.len(), 25);
 }
 
 #[test]
