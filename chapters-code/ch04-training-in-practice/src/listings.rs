@@ -422,6 +422,10 @@ fn sine_facts(facts: &mut Vec<(&str, String)>) -> BookResult<()> {
     facts.push(("sine_final_loss", format!("{:.6}", fit.losses[last])));
     facts.push(("sine_epochs", format!("{}", fit.losses.len())));
     facts.push((
+        "sine_parameters",
+        format!("{}", fit.network.parameter_count()),
+    ));
+    facts.push((
         "sine_drop",
         format!("{:.0}", fit.losses[0] / fit.losses[last]),
     ));
@@ -524,6 +528,12 @@ fn debugging_facts(facts: &mut Vec<(&str, String)>) -> BookResult<()> {
         "frozen_loss",
         format!("{:.4}", runs.far_too_high.log[1].loss),
     ));
+    let frozen = runs.too_high.log[1].loss;
+    let plateau_left = runs.too_high.log[1..]
+        .iter()
+        .position(|e| (e.loss - frozen).abs() > 1e-4)
+        .map_or(0, |offset| offset + 1);
+    facts.push(("plateau_left", format!("{plateau_left}")));
     facts.push((
         "far_too_high_gradient",
         format!("{:.1e}", runs.far_too_high.log[last].gradient_norm),
