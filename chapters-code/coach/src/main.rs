@@ -68,6 +68,9 @@ fn overview(root: &Path, exercises: &[Exercise], show_next: bool) -> Result<bool
     println!("Checking your exercises (cargo test --features learner, one chapter at a time)…");
     let statuses = coach::check_all(root, exercises);
     print!("{}", screen(&statuses, show_next));
+    if show_next && statuses.iter().any(|(_, outcome)| !outcome.is_done()) {
+        println!("\n`cargo coach hint` for a hint, `cargo coach watch` to re-run on save.");
+    }
     Ok(true)
 }
 
@@ -80,9 +83,6 @@ fn screen(statuses: &[(Exercise, Outcome)], show_next: bool) -> String {
         Some((exercise, outcome)) => {
             text.push_str("\nNext up: ");
             text.push_str(&coach::render_exercise(exercise, outcome, MESSAGE_LINES));
-            text.push_str(
-                "\n`cargo coach hint` for a hint, `cargo coach watch` to re-run on save.\n",
-            );
         }
         None => text.push_str("\nEvery exercise is done. Well done!\n"),
     }
@@ -175,6 +175,6 @@ fn refresh(root: &Path, exercises: &[Exercise]) -> Vec<(Exercise, Outcome)> {
     let statuses = coach::check_all(root, exercises);
     // Clear the terminal, then draw the whole screen.
     print!("\x1b[2J\x1b[H{}", screen(&statuses, true));
-    println!("Watching the stubs: save one to re-run. h + Enter: hint, q + Enter: quit.");
+    println!("\nWatching the stubs: save one to re-run. h + Enter: hint, q + Enter: quit.");
     statuses
 }
