@@ -4,8 +4,15 @@
 //! - no page types an output by hand: no Rust code, no output-like blocks, and no literal
 //!   number with three or more decimals outside directives;
 //! - every page is in `SUMMARY.md` and every `SUMMARY.md` entry exists;
-//! - the built HTML book contains no unexpanded directive.
+//! - the built HTML book contains no unexpanded directive;
+//! - every internal link of the built book points to a page that exists and to an anchor that
+//!   page has (a glossary entry pointing at a renamed heading fails here, naming the link);
+//! - the built book loads no script, stylesheet or font from the network (it works offline).
 
+use book_tests::site::{
+    attribute_values, built_book, check_link, files_with_extension, is_external,
+    remote_resources_in_css, remote_resources_in_html, remote_resources_in_js,
+};
 use book_tests::{fenced_blocks, hand_written_text, long_decimals, pages, workspace_root};
 use book_tools::{Workspace, expand_page};
 
@@ -92,9 +99,9 @@ fn summary_lists_exactly_the_pages() {
 
 #[test]
 fn built_book_has_every_directive_expanded() {
-    let output = book_tools::build(&workspace_root()).expect("the book builds");
+    let output = built_book();
     let mut html_pages = 0;
-    for entry in std::fs::read_dir(&output)
+    for entry in std::fs::read_dir(output)
         .expect("the book has an output folder")
         .flatten()
     {
@@ -123,4 +130,85 @@ fn built_book_has_every_directive_expanded() {
         chapter_one.contains("MSE loss:    0.0200"),
         "chapter 1 shows the MSE output"
     );
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let book = built_book();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for file in files_with_extension(book, &["html"]) {
+        let page = file
+            .strip_prefix(book)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        // The 404 page is served from any folder by a web server, so its links are absolute.
+        if page == "404.html" {
+            continue;
+        }
+        let html = std::fs::read_to_string(&file).expect("HTML pages are UTF-8");
+        for href in attribute_values(&html, "a", "href") {
+            if is_external(&href) || href.starts_with("/") {
+                continue;
+            }
+            checked += 1;
+            if let Err(problem) = check_link(book, &page, &href) {
+                problems.push(problem);
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} internal links found");
+    // The print page repeats every chapter's links: report it only when the chapters are fine.
+    let (print, mut problems): (Vec<String>, Vec<String>) = problems
+        .into_iter()
+        .partition(|p| p.starts_with("print.html:"));
+    if problems.is_empty() {
+        problems = print;
+    }
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| seen.insert(p.clone()));
+    assert!(
+        problems.is_empty(),
+        "broken links in the built book:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_built_book_loads_nothing_from_the_network() {
+    let book = built_book();
+    let mut problems = Vec::new();
+    for file in files_with_extension(book, &["html", "css", "js"]) {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let remote = match file.extension().and_then(|e| e.to_str()) {
+            Some("html") => remote_resources_in_html(&text),
+            Some("css") => remote_resources_in_css(&text),
+            _ => remote_resources_in_js(&text),
+        };
+        let name = file
+            .strip_prefix(book)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
+        problems.extend(remote.into_iter().map(|url| format!("{name} loads {url}")));
+    }
+    assert!(
+        problems.is_empty(),
+        "the book must work offline, but:\n{}",
+        problems.join("\n")
+    );
+    let katex_css = book.join("katex/katex.min.css");
+    let css = std::fs::read_to_string(&katex_css).expect("KaTeX's stylesheet is in the book");
+    let fonts: Vec<&str> = css
+        .split("url(")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .collect();
+    assert!(!fonts.is_empty(), "KaTeX's stylesheet names its fonts");
+    for font in fonts {
+        assert!(
+            book.join("katex").join(font).is_file(),
+            "katex/katex.min.css needs katex/{font}, which is not in the built book"
+        );
+    }
 }

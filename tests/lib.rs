@@ -1,5 +1,8 @@
 //! Helpers for the book-level tests in this folder.
 
+pub mod cdp;
+pub mod site;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the folder holding `book.toml`).

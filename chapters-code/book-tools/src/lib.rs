@@ -9,11 +9,16 @@
 //! | `{{#figure ch01-loss-functions loss_curves Alt text}}` | the figure's SVG snapshot as an image |
 //! | `{{#data ch01-loss-functions loss_curves}}` | the run command and the figure's data snapshot |
 //!
+//! Then formulas (`$…$` inline, `$$…$$` display) are rendered to HTML with KaTeX at build time
+//! (see [`math`]); the book ships KaTeX's stylesheet and fonts under `book/katex/`, so it needs
+//! no network.
+//!
 //! Every directive must resolve: a missing file, anchor, snapshot or fact is an error that
 //! names the page and the directive, never a silently empty block (plain mdBook leaves broken
 //! includes in the page and succeeds).
 
 mod directives;
+pub mod math;
 mod serve;
 pub mod stubs;
 
@@ -73,6 +78,42 @@ impl Preprocessor for ListingsPreprocessor {
     }
 }
 
+/// The mdBook preprocessor that renders `$…$` and `$$…$$` formulas with KaTeX.
+pub struct MathPreprocessor;
+
+impl Preprocessor for MathPreprocessor {
+    fn name(&self) -> &str {
+        "backprop-book-math"
+    }
+
+    fn run(
+        &self,
+        _ctx: &PreprocessorContext,
+        mut book: Book,
+    ) -> mdbook_driver::errors::Result<Book> {
+        let mut errors = Vec::new();
+        book.for_each_mut(|item| {
+            if let BookItem::Chapter(chapter) = item {
+                let page = chapter
+                    .source_path
+                    .as_ref()
+                    .map_or_else(|| chapter.name.clone(), |p| p.display().to_string());
+                match math::render_page(&chapter.content) {
+                    Ok(rendered) => chapter.content = rendered,
+                    Err(page_errors) => {
+                        errors.extend(page_errors.into_iter().map(|e| format!("book/{page}: {e}")))
+                    }
+                }
+            }
+        });
+        if errors.is_empty() {
+            Ok(book)
+        } else {
+            Err(mdbook_driver::errors::Error::msg(errors.join("\n")))
+        }
+    }
+}
+
 /// Builds the HTML book of the workspace at `workspace_root`; returns the output folder.
 ///
 /// # Errors
@@ -85,6 +126,7 @@ pub fn build(workspace_root: &Path) -> Result<PathBuf, String> {
         )
     })?;
     book.with_preprocessor(ListingsPreprocessor::new(workspace_root));
+    book.with_preprocessor(MathPreprocessor);
     book.build()
         .map_err(|e| format!("book build failed: {e:#}"))?;
     Ok(book.build_dir_for("html"))

@@ -1,0 +1,223 @@
+//! The exercise coach, in the spirit of rustlings: it finds every exercise stub of the book,
+//! runs its tests in learner mode, and tells the learner where they stand.
+//!
+//! Progress comes only from running the tests (`cargo test -p <chapter> --features learner
+//! --test exercises`): there is no progress file to edit. See [`exercise`] for the naming
+//! convention that ties a stub to its tests, and [`hint`] for where hints come from.
+
+pub mod exercise;
+pub mod hint;
+pub mod outcome;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub use exercise::Exercise;
+pub use outcome::{Outcome, TestRun};
+
+/// The workspace root (two folders above this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from("."))
+}
+
+/// Runs the exercise tests of `chapter` against the learner's stubs; `filter` narrows them to
+/// the tests whose names contain it.
+pub fn run_chapter(root: &Path, chapter: &str, filter: Option<&str>) -> TestRun {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(root)
+        .args(["test", "-p", chapter, "--features", "learner"])
+        .args(["--test", "exercises", "--color", "never", "--"])
+        .args(["--color", "never"])
+        .args(filter)
+        .env("RUST_BACKTRACE", "0");
+    match command.output() {
+        Ok(output) => {
+            let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+            text.push('\n');
+            text.push_str(&String::from_utf8_lossy(&output.stderr));
+            TestRun::parse(&text)
+        }
+        Err(error) => TestRun {
+            build_error: Some(format!("cannot run cargo: {error}")),
+            ..TestRun::default()
+        },
+    }
+}
+
+/// The outcome of every exercise, running each chapter's exercise tests once.
+pub fn check_all(root: &Path, exercises: &[Exercise]) -> Vec<(Exercise, Outcome)> {
+    let mut runs: BTreeMap<&str, TestRun> = BTreeMap::new();
+    exercises
+        .iter()
+        .map(|exercise| {
+            let run = runs
+                .entry(exercise.chapter.as_str())
+                .or_insert_with(|| run_chapter(root, &exercise.chapter, None));
+            (exercise.clone(), run.outcome(exercise))
+        })
+        .collect()
+}
+
+/// The outcome of one exercise, running only its chapter's tests named after it.
+pub fn check_one(root: &Path, exercise: &Exercise) -> Outcome {
+    run_chapter(root, &exercise.chapter, Some(&exercise.test_prefix())).outcome(exercise)
+}
+
+/// The hints for an exercise, read from its chapter page.
+pub fn hints_for(root: &Path, exercise: &Exercise) -> Vec<String> {
+    std::fs::read_to_string(root.join(exercise.page()))
+        .map(|page| hint::hints(&page, &exercise.id()))
+        .unwrap_or_default()
+}
+
+/// The list of exercises with their status, one line each, and a progress line.
+pub fn render_list(statuses: &[(Exercise, Outcome)]) -> String {
+    let mut text = String::new();
+    for (exercise, outcome) in statuses {
+        let mark = if outcome.is_done() { "✓" } else { " " };
+        text.push_str(&format!(
+            "  [{mark}] {:<5} {:<28} {}\n",
+            exercise.id(),
+            outcome.label(),
+            exercise.stub.display()
+        ));
+    }
+    let done = statuses.iter().filter(|(_, o)| o.is_done()).count();
+    text.push_str(&format!(
+        "\nProgress: {done} of {} exercises done (from running their tests).\n",
+        statuses.len()
+    ));
+    text
+}
+
+/// What to show for one exercise: its title, stub, and its tests' verdict (at most
+/// `max_lines` lines of it, so it fits on one screen).
+pub fn render_exercise(exercise: &Exercise, outcome: &Outcome, max_lines: usize) -> String {
+    let mut text = format!(
+        "{}\n  edit: {}\n  read: {} (section \"Exercise {}\")\n\n",
+        if exercise.title.is_empty() {
+            format!("Exercise {}", exercise.id())
+        } else {
+            exercise.title.clone()
+        },
+        exercise.stub.display(),
+        exercise.page().display(),
+        exercise.id()
+    );
+    match outcome {
+        Outcome::Done => text.push_str("  ✓ done: every test of this exercise passes.\n"),
+        Outcome::NoTests => text.push_str(&format!(
+            "  no test found: name its tests `{}_…` in chapters-code/{}/tests/exercises.rs\n",
+            exercise.test_prefix(),
+            exercise.chapter
+        )),
+        other => {
+            let lines: Vec<&str> = other.message().lines().collect();
+            for line in lines.iter().take(max_lines) {
+                text.push_str(&format!("  {line}\n"));
+            }
+            if lines.len() > max_lines {
+                text.push_str(&format!(
+                    "  … ({} more lines: run `cargo learn {}`)\n",
+                    lines.len() - max_lines,
+                    exercise.chapter
+                ));
+            }
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exercise(number: (u32, u32)) -> Exercise {
+        Exercise {
+            chapter: "ch01-loss-functions".into(),
+            number,
+            stub: format!(
+                "chapters-code/ch01-loss-functions/exercises/ex{}_{}.rs",
+                number.0, number.1
+            )
+            .into(),
+            title: format!("Exercise {}.{}: something", number.0, number.1),
+        }
+    }
+
+    #[test]
+    fn the_list_shows_each_status_and_the_progress() {
+        let list = render_list(&[
+            (exercise((1, 1)), Outcome::Done),
+            (exercise((1, 2)), Outcome::NotDone("not done yet".into())),
+        ]);
+        assert!(list.contains("[✓] 1.1   done "), "{list}");
+        assert!(list.contains("[ ] 1.2   not done "), "{list}");
+        assert!(list.contains("Progress: 1 of 2 exercises done"), "{list}");
+    }
+
+    #[test]
+    fn a_long_message_is_cut_to_fit_the_screen() {
+        let message = (1..=30).map(|i| format!("line {i}")).collect::<Vec<_>>();
+        let shown = render_exercise(
+            &exercise((1, 1)),
+            &Outcome::DoesNotCompile(message.join("\n")),
+            5,
+        );
+        assert!(shown.contains("line 5\n"));
+        assert!(!shown.contains("line 6\n"));
+        assert!(shown.contains("25 more lines: run `cargo learn ch01-loss-functions`"));
+    }
+
+    /// The convention holds in this workspace: every stub has tests named after it in its
+    /// chapter's `tests/exercises.rs`, and every `exercise_…` test there names a stub.
+    #[test]
+    fn every_stub_has_tests_named_after_it() {
+        let root = workspace_root();
+        let exercises = exercise::discover(&root);
+        assert!(!exercises.is_empty(), "no exercise stubs found");
+        let mut problems = Vec::new();
+        let mut chapters: Vec<&str> = exercises.iter().map(|e| e.chapter.as_str()).collect();
+        chapters.dedup();
+        for chapter in chapters {
+            let path = root
+                .join("chapters-code")
+                .join(chapter)
+                .join("tests/exercises.rs");
+            let source = std::fs::read_to_string(&path).unwrap_or_default();
+            let tests: Vec<&str> = source
+                .split("fn ")
+                .skip(1)
+                .filter_map(|rest| rest.split(['(', '<']).next())
+                .filter(|name| name.starts_with("exercise_"))
+                .collect();
+            let mine: Vec<&Exercise> = exercises.iter().filter(|e| e.chapter == chapter).collect();
+            for exercise in &mine {
+                if !tests.iter().any(|t| exercise.owns_test(t)) {
+                    problems.push(format!(
+                        "{}: no test named `{}` or `{}_…` in {}",
+                        exercise.stub.display(),
+                        exercise.test_prefix(),
+                        exercise.test_prefix(),
+                        path.display()
+                    ));
+                }
+            }
+            for test in tests {
+                if !mine.iter().any(|e| e.owns_test(test)) {
+                    problems.push(format!(
+                        "{}: test `{test}` is named after no stub in chapters-code/{chapter}/exercises/",
+                        path.display()
+                    ));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+}

@@ -1,0 +1,228 @@
+//! The built book in a real browser: headless Chromium opens every chapter page straight from
+//! the folder (`file://…/target/book/`, as a reader would with the network off) and checks that
+//!
+//! - the page logs no console error and throws no exception;
+//! - every image (the figures are SVG images) has loaded, with a non-zero natural width;
+//! - every internal link points to a page of the book, and to an anchor that page has;
+//! - no raw `{{#` directive text is visible;
+//! - the search box finds "backpropagation";
+//! - nothing is requested from the network: every resource is a `file:` or `data:` URL.
+//!
+//! Screenshots of two pages go to `tests/artifacts/` (ignored by git). Without Chromium the
+//! test is skipped with a message, except under `CI=true`, where it fails: CI installs
+//! Debian's `chromium` (see `.ci/run`).
+
+use std::io::Write;
+use std::path::Path;
+
+use book_tests::cdp::{Browser, find_chromium};
+use book_tests::site::{built_book, chapter_pages, check_link, is_external, percent_decode};
+use book_tests::workspace_root;
+use serde_json::Value;
+
+const WIDTH: u32 = 1200;
+const HEIGHT: u32 = 900;
+
+/// Pages whose screenshots are kept: the page, the id of the element to start from (the top
+/// when empty), and the height to capture.
+const SCREENSHOTS: &[(&str, &str, u32)] = &[
+    ("introduction.html", "", 1400),
+    (
+        "ch01-loss-functions.html",
+        "why-cross-entropy-for-classification",
+        2400,
+    ),
+];
+
+/// Runs in the page after load: images, links, visible text.
+const INSPECT: &str = r#"(async () => {
+  await document.fonts.ready;
+  await Promise.all([...document.images].map(img => img.complete ? null :
+    new Promise(done => { img.onload = done; img.onerror = done; })));
+  return {
+    images: [...document.images].map(img => ({
+      src: img.getAttribute('src').slice(0, 60),
+      alt: img.alt,
+      loaded: img.complete && img.naturalWidth > 0,
+    })),
+    links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    rawDirective: document.body.innerText.includes('{{#'),
+    katex: document.querySelectorAll('.katex').length,
+    katexFontLoaded: document.fonts.check('16px KaTeX_Main'),
+  };
+})()"#;
+
+/// Runs in the page: opens the search bar, types the query, waits for results.
+const SEARCH: &str = r#"(async () => {
+  document.getElementById('mdbook-search-toggle').click();
+  const bar = document.getElementById('mdbook-searchbar');
+  const results = document.getElementById('mdbook-searchresults');
+  for (let i = 0; i < 100; i++) {
+    bar.value = 'backpropagation';
+    bar.dispatchEvent(new KeyboardEvent('keyup', { key: 'n' }));
+    if (results.children.length > 0) {
+      return [...results.querySelectorAll('a')].map(a => a.getAttribute('href'));
+    }
+    await new Promise(done => setTimeout(done, 50));
+  }
+  return [];
+})()"#;
+
+#[test]
+fn every_page_works_in_a_real_browser() {
+    let Some(chromium) = find_chromium() else {
+        let message =
+            "no Chromium found (install Debian's `chromium`, or set CHROMIUM=/path/to/chrome)";
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{message}: CI must run the browser test; .ci/run installs it"
+        );
+        // Written to stderr directly: libtest would hide an eprintln! of a passing test.
+        let _ = writeln!(std::io::stderr(), "SKIPPED the browser test: {message}");
+        return;
+    };
+    let book = built_book();
+    let base = format!("file://{}/", book.display());
+    let mut browser = Browser::start(&chromium, WIDTH, HEIGHT);
+    let mut problems = Vec::new();
+    let pages = chapter_pages();
+    assert!(pages.len() >= 10, "SUMMARY.md lists {} pages", pages.len());
+    let mut pages_with_math = 0;
+    for page in pages.iter().map(String::as_str).chain(["print.html"]) {
+        browser.take_events();
+        browser.navigate(&format!("{base}{page}"));
+        let found = browser.evaluate(INSPECT);
+        if found["katex"].as_u64().unwrap_or(0) > 0 {
+            pages_with_math += 1;
+            if found["katexFontLoaded"] != Value::Bool(true) {
+                problems.push(format!("{page}: KaTeX's font did not load"));
+            }
+        }
+        check_images(page, &found, &mut problems);
+        check_links(book, &base, page, &found, &mut problems);
+        if found["rawDirective"] == Value::Bool(true) {
+            problems.push(format!("{page}: raw `{{{{#` directive text is visible"));
+        }
+        if let Some(&(_, from, height)) = SCREENSHOTS.iter().find(|(name, ..)| *name == page) {
+            save_screenshot(&mut browser, page, from, height);
+        }
+        if page != "print.html" {
+            let results = browser.evaluate(SEARCH);
+            if results.as_array().is_none_or(Vec::is_empty) {
+                problems.push(format!(
+                    "{page}: searching \"backpropagation\" found nothing"
+                ));
+            }
+        }
+        check_events(page, &browser.take_events(), &mut problems);
+    }
+    assert!(pages_with_math > 0, "no page shows a rendered formula");
+    // The print page repeats every chapter's links: report it only when the chapters are fine.
+    let (print, mut problems): (Vec<String>, Vec<String>) = problems
+        .into_iter()
+        .partition(|p| p.starts_with("print.html:"));
+    if problems.is_empty() {
+        problems = print;
+    }
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| seen.insert(p.clone()));
+    assert!(
+        problems.is_empty(),
+        "in the browser:\n{}",
+        problems.join("\n")
+    );
+}
+
+fn check_images(page: &str, found: &Value, problems: &mut Vec<String>) {
+    for image in found["images"].as_array().into_iter().flatten() {
+        if image["loaded"] != Value::Bool(true) {
+            problems.push(format!(
+                "{page}: image `{}` ({}) did not load",
+                image["alt"].as_str().unwrap_or_default(),
+                image["src"].as_str().unwrap_or_default()
+            ));
+        }
+    }
+}
+
+fn check_links(book: &Path, base: &str, page: &str, found: &Value, problems: &mut Vec<String>) {
+    for href in found["links"].as_array().into_iter().flatten() {
+        let href = href.as_str().unwrap_or_default();
+        if let Some(inside) = href.strip_prefix(base) {
+            if let Err(problem) = check_link(book, page, inside) {
+                problems.push(problem);
+            }
+        } else if !is_external(href) || href.starts_with("file:") {
+            problems.push(format!("{page}: link `{href}` leaves the book's folder"));
+        }
+    }
+}
+
+/// Console errors, exceptions, failed loads and any request that is not `file:` or `data:`.
+fn check_events(page: &str, events: &[Value], problems: &mut Vec<String>) {
+    for event in events {
+        let params = &event["params"];
+        match event["method"].as_str().unwrap_or_default() {
+            "Runtime.consoleAPICalled"
+                if matches!(params["type"].as_str(), Some("error" | "assert")) =>
+            {
+                let text: Vec<String> = params["args"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|a| {
+                        a["value"]
+                            .as_str()
+                            .map_or_else(|| a["description"].to_string(), str::to_string)
+                    })
+                    .collect();
+                problems.push(format!("{page}: console error: {}", text.join(" ")));
+            }
+            "Runtime.exceptionThrown" => problems.push(format!(
+                "{page}: uncaught exception: {}",
+                params["exceptionDetails"]["exception"]["description"]
+                    .as_str()
+                    .unwrap_or_else(|| params["exceptionDetails"]["text"]
+                        .as_str()
+                        .unwrap_or_default())
+            )),
+            "Log.entryAdded" if params["entry"]["level"] == "error" => problems.push(format!(
+                "{page}: console error: {} {}",
+                params["entry"]["text"].as_str().unwrap_or_default(),
+                params["entry"]["url"].as_str().unwrap_or_default()
+            )),
+            "Network.requestWillBeSent" => {
+                let url = params["request"]["url"].as_str().unwrap_or_default();
+                if !(url.starts_with("file:") || url.starts_with("data:")) {
+                    problems.push(format!("{page}: requested {url} from the network"));
+                }
+            }
+            "Network.loadingFailed" => problems.push(format!(
+                "{page}: a resource failed to load: {}",
+                params["errorText"].as_str().unwrap_or_default()
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn save_screenshot(browser: &mut Browser, page: &str, from: &str, height: u32) {
+    let top = if from.is_empty() {
+        0.0
+    } else {
+        let script = format!(
+            "document.getElementById('{from}').getBoundingClientRect().top + window.scrollY - 80"
+        );
+        browser.evaluate(&script).as_f64().unwrap_or(0.0)
+    };
+    let png = browser.screenshot(top, WIDTH, height);
+    assert!(
+        png.starts_with(b"\x89PNG"),
+        "{page}: the screenshot is not a PNG"
+    );
+    let folder = workspace_root().join("tests/artifacts");
+    std::fs::create_dir_all(&folder).expect("tests/artifacts can be created");
+    let file = folder.join(percent_decode(page).replace(".html", ".png"));
+    std::fs::write(&file, png).expect("the screenshot can be written");
+    eprintln!("screenshot: {}", file.display());
+}
