@@ -192,8 +192,9 @@ mod tests {
                 .join("tests/exercises.rs");
             let source = std::fs::read_to_string(&path).unwrap_or_default();
             let tests: Vec<&str> = source
-                .split("fn ")
+                .split("#[test]")
                 .skip(1)
+                .filter_map(|rest| rest.split("fn ").nth(1))
                 .filter_map(|rest| rest.split(['(', '<']).next())
                 .filter(|name| name.starts_with("exercise_"))
                 .collect();
