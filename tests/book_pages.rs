@@ -158,15 +158,7 @@ fn every_internal_link_and_anchor_resolves() {
         }
     }
     assert!(checked > 50, "only {checked} internal links found");
-    // The print page repeats every chapter's links: report it only when the chapters are fine.
-    let (print, mut problems): (Vec<String>, Vec<String>) = problems
-        .into_iter()
-        .partition(|p| p.starts_with("print.html:"));
-    if problems.is_empty() {
-        problems = print;
-    }
-    let mut seen = std::collections::HashSet::new();
-    problems.retain(|p| seen.insert(p.clone()));
+    let problems = book_tests::without_print_page_echoes(problems);
     assert!(
         problems.is_empty(),
         "broken links in the built book:\n{}",

@@ -117,15 +117,7 @@ fn every_page_works_in_a_real_browser() {
         check_events(page, &browser.take_events(), &mut problems);
     }
     assert!(pages_with_math > 0, "no page shows a rendered formula");
-    // The print page repeats every chapter's links: report it only when the chapters are fine.
-    let (print, mut problems): (Vec<String>, Vec<String>) = problems
-        .into_iter()
-        .partition(|p| p.starts_with("print.html:"));
-    if problems.is_empty() {
-        problems = print;
-    }
-    let mut seen = std::collections::HashSet::new();
-    problems.retain(|p| seen.insert(p.clone()));
+    let problems = book_tests::without_print_page_echoes(problems);
     assert!(
         problems.is_empty(),
         "in the browser:\n{}",

@@ -104,6 +104,20 @@ pub fn long_decimals(text: &str) -> Vec<String> {
     found
 }
 
+/// Problems without duplicates, and without those of `print.html` while any chapter page has
+/// problems of its own (the print page repeats every chapter, so it would only echo them).
+pub fn without_print_page_echoes(problems: Vec<String>) -> Vec<String> {
+    let (print, mut problems): (Vec<String>, Vec<String>) = problems
+        .into_iter()
+        .partition(|p| p.starts_with("print.html:"));
+    if problems.is_empty() {
+        problems = print;
+    }
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| seen.insert(p.clone()));
+    problems
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,31 +50,8 @@ impl Preprocessor for ListingsPreprocessor {
         "backprop-book-listings"
     }
 
-    fn run(
-        &self,
-        _ctx: &PreprocessorContext,
-        mut book: Book,
-    ) -> mdbook_driver::errors::Result<Book> {
-        let mut errors = Vec::new();
-        book.for_each_mut(|item| {
-            if let BookItem::Chapter(chapter) = item {
-                let page = chapter
-                    .source_path
-                    .as_ref()
-                    .map_or_else(|| chapter.name.clone(), |p| p.display().to_string());
-                match expand_page(&self.workspace, &chapter.content) {
-                    Ok(expanded) => chapter.content = expanded,
-                    Err(page_errors) => {
-                        errors.extend(page_errors.into_iter().map(|e| format!("book/{page}: {e}")))
-                    }
-                }
-            }
-        });
-        if errors.is_empty() {
-            Ok(book)
-        } else {
-            Err(mdbook_driver::errors::Error::msg(errors.join("\n")))
-        }
+    fn run(&self, _ctx: &PreprocessorContext, book: Book) -> mdbook_driver::errors::Result<Book> {
+        transform_pages(book, |content| expand_page(&self.workspace, content))
     }
 }
 
@@ -86,31 +63,36 @@ impl Preprocessor for MathPreprocessor {
         "backprop-book-math"
     }
 
-    fn run(
-        &self,
-        _ctx: &PreprocessorContext,
-        mut book: Book,
-    ) -> mdbook_driver::errors::Result<Book> {
-        let mut errors = Vec::new();
-        book.for_each_mut(|item| {
-            if let BookItem::Chapter(chapter) = item {
-                let page = chapter
-                    .source_path
-                    .as_ref()
-                    .map_or_else(|| chapter.name.clone(), |p| p.display().to_string());
-                match math::render_page(&chapter.content) {
-                    Ok(rendered) => chapter.content = rendered,
-                    Err(page_errors) => {
-                        errors.extend(page_errors.into_iter().map(|e| format!("book/{page}: {e}")))
-                    }
+    fn run(&self, _ctx: &PreprocessorContext, book: Book) -> mdbook_driver::errors::Result<Book> {
+        transform_pages(book, math::render_page)
+    }
+}
+
+/// Rewrites every chapter's content with `transform`, collecting every page's errors
+/// (each prefixed with the page's path) into one build error.
+fn transform_pages<E: std::fmt::Display>(
+    mut book: Book,
+    transform: impl Fn(&str) -> Result<String, Vec<E>>,
+) -> mdbook_driver::errors::Result<Book> {
+    let mut errors = Vec::new();
+    book.for_each_mut(|item| {
+        if let BookItem::Chapter(chapter) = item {
+            let page = chapter
+                .source_path
+                .as_ref()
+                .map_or_else(|| chapter.name.clone(), |p| p.display().to_string());
+            match transform(&chapter.content) {
+                Ok(content) => chapter.content = content,
+                Err(page_errors) => {
+                    errors.extend(page_errors.into_iter().map(|e| format!("book/{page}: {e}")))
                 }
             }
-        });
-        if errors.is_empty() {
-            Ok(book)
-        } else {
-            Err(mdbook_driver::errors::Error::msg(errors.join("\n")))
         }
+    });
+    if errors.is_empty() {
+        Ok(book)
+    } else {
+        Err(mdbook_driver::errors::Error::msg(errors.join("\n")))
     }
 }
 
