@@ -1,0 +1,8 @@
+//! Every listing and figure of Chapter 5 against its reviewed snapshot.
+
+#[test]
+fn listings_and_figures_match_their_snapshots() {
+    if crate::data_or_skip("the snapshot test") {
+        ch05_mnist::CHAPTER.assert_snapshots(env!("CARGO_MANIFEST_DIR"));
+    }
+}
