@@ -9,7 +9,7 @@
 
 use ch02_backpropagation::network::{sigmoid, sigmoid_derivative};
 use ch02_backpropagation::{Gradients, Network, NetworkError};
-use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, ArrayViewMut1, ArrayViewMut2, Axis, Zip};
 use rayon::prelude::*;
 
 /// The output layer's activation together with the loss it is trained with.
@@ -222,15 +222,35 @@ fn transposed(matrix: &Array2<f64>) -> Array2<f64> {
     matrix.t().as_standard_layout().into_owned()
 }
 
-/// Copies the rows of `values` back into the rows `rows` of `matrix` (the inverse of
-/// [`gather_rows`]).
-pub fn scatter_rows(matrix: &mut Array2<f64>, rows: &[usize], values: &Array2<f64>) {
-    for (&row, source) in rows.iter().zip(values.rows()) {
-        let mut target = matrix.row_mut(row);
-        match (target.as_slice_mut(), source.as_slice()) {
-            (Some(target), Some(source)) => target.copy_from_slice(source),
-            _ => target.assign(&source),
+/// Adds `factor ·` each part's first-layer gradient rows to the rows of `block`, which holds
+/// the rows from `first_row` on; rows of other blocks are left to their own call.
+fn add_part_rows(
+    mut block: ArrayViewMut2<'_, f64>,
+    first_row: usize,
+    parts: &[PartGradients],
+    factor: f64,
+) {
+    let rows = first_row..first_row + block.nrows();
+    for part in parts {
+        let gradient_rows = part.weights_t[0].rows();
+        for (&pixel, gradient) in part.columns.iter().zip(gradient_rows) {
+            if rows.contains(&pixel) {
+                add_scaled(block.row_mut(pixel - first_row), factor, gradient);
+            }
         }
+    }
+}
+
+/// `target += factor · source`, element by element, as a plain loop over two slices when
+/// both are contiguous (which the compiler turns into vector instructions).
+fn add_scaled(mut target: ArrayViewMut1<'_, f64>, factor: f64, source: ArrayView1<'_, f64>) {
+    match (target.as_slice_mut(), source.as_slice()) {
+        (Some(target), Some(source)) => {
+            for (t, s) in target.iter_mut().zip(source) {
+                *t += factor * s;
+            }
+        }
+        _ => target.scaled_add(factor, &source),
     }
 }
 
@@ -289,7 +309,7 @@ impl Trainer {
 
     // ANCHOR: part_gradients
     /// The forward and backward pass for one part of a mini-batch: the loss and the gradient,
-    /// summed over its examples (the part's rows of `Δᵀ·A`).
+    /// summed over its examples (`Aᵀ·Δ`, the transpose of `Δᵀ·A`, for the transposed weights).
     pub fn gradients(&self, batch: &Batch, targets: ArrayView2<'_, f64>) -> PartGradients {
         let used_rows = gather_rows(&self.weights_t[0], &batch.columns);
         let activations = self.forward(&used_rows, batch.inputs.view());
@@ -331,11 +351,15 @@ impl Trainer {
     pub fn apply(&mut self, parts: &[PartGradients], learning_rate: f64) -> f64 {
         let examples: usize = parts.iter().map(|p| p.examples).sum();
         let step = -learning_rate / examples.max(1) as f64;
+        // The first layer: only the rows of the pixels each part used. The upper and the
+        // lower half of the rows are updated at the same time, each in the order of the parts.
+        let split = self.weights_t[0].nrows() / 2;
+        let (upper, lower) = self.weights_t[0].view_mut().split_at(Axis(0), split);
+        rayon::join(
+            || add_part_rows(upper, 0, parts, step),
+            || add_part_rows(lower, split, parts, step),
+        );
         for part in parts {
-            // The first layer: only the rows of the pixels this part used.
-            let mut used_rows = gather_rows(&self.weights_t[0], &part.columns);
-            used_rows.scaled_add(step, &part.weights_t[0]);
-            scatter_rows(&mut self.weights_t[0], &part.columns, &used_rows);
             for (w_t, gradient) in self.weights_t.iter_mut().zip(&part.weights_t).skip(1) {
                 w_t.scaled_add(step, gradient);
             }
@@ -550,17 +574,16 @@ mod tests {
     }
 
     #[test]
-    fn gathered_rows_scatter_back() {
+    fn gathered_rows_are_copies_of_the_rows() {
         let matrix = Array2::from_shape_fn((5, 3), |(r, c)| (10 * r + c) as f64);
         let rows = gather_rows(&matrix, &[1, 3]);
         assert_eq!(
             rows,
             ndarray::array![[10.0, 11.0, 12.0], [30.0, 31.0, 32.0]]
         );
-        let mut copy = Array2::zeros((5, 3));
-        scatter_rows(&mut copy, &[1, 3], &rows);
-        assert_eq!(copy.row(3), matrix.row(3));
-        assert_eq!(copy.row(0).sum(), 0.0);
+        let mut row = ndarray::Array1::from(vec![1.0, 2.0, 3.0]);
+        add_scaled(row.view_mut(), -2.0, matrix.row(1));
+        assert_eq!(row.to_vec(), vec![-19.0, -20.0, -21.0]);
     }
 
     #[test]

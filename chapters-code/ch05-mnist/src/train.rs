@@ -8,8 +8,6 @@ use bookkit::NumpyRng;
 use ch02_backpropagation::{Network, NetworkError};
 use ndarray::Array2;
 
-use rayon::prelude::*;
-
 use crate::batch::{Loss, PartGradients, Trainer, forward_batch, squared_error_sum};
 use crate::data::{Examples, Ink, Mnist, PIXELS};
 
@@ -309,8 +307,9 @@ pub struct Progress {
     pub batches: usize,
 }
 
-/// Something told about the progress of a run: a progress bar, or nothing.
-pub trait Observer {
+/// Something told about the progress of a run: a progress bar, or nothing. (`Send`, because
+/// a run happens on one of the training threads.)
+pub trait Observer: Send {
     /// Called after every mini-batch.
     fn batch_done(&mut self, progress: Progress);
     /// Called after every epoch, with its results.
@@ -337,6 +336,19 @@ pub fn train(
     observer: &mut dyn Observer,
 ) -> Result<TrainedRun, TrainError> {
     config.check()?;
+    // Run inside a pool of worker threads (one per core, or RAYON_NUM_THREADS), so that the
+    // two halves of each mini-batch are handed between warm threads.
+    match rayon::ThreadPoolBuilder::new().build() {
+        Ok(pool) => pool.install(|| train_in_pool(config, data, observer)),
+        Err(_) => train_in_pool(config, data, observer),
+    }
+}
+
+fn train_in_pool(
+    config: &TrainConfig,
+    data: &Mnist,
+    observer: &mut dyn Observer,
+) -> Result<TrainedRun, TrainError> {
     // One generator for everything, like numpy's global state in the guide:
     // first the initial weights, then one shuffle per epoch.
     let mut rng = NumpyRng::seed(config.seed);
@@ -355,16 +367,14 @@ pub fn train(
         let order = rng.permutation(train_set.len());
         let mut loss_sum = 0.0;
         for (done, indices) in order.chunks(config.batch_size).enumerate() {
-            // Two halves of the mini-batch, on two cores when there are two.
+            // The two halves of the mini-batch, at the same time when there are two cores.
+            let half = |half: &[usize]| {
+                let targets = train_set.targets(half, config.classes);
+                (!half.is_empty()).then(|| trainer.gradients(&ink.batch(half), targets.view()))
+            };
             let (first, second) = indices.split_at(indices.len() / 2);
-            let parts: Vec<PartGradients> = [first, second]
-                .par_iter()
-                .filter(|half| !half.is_empty())
-                .map(|half| {
-                    let targets = train_set.targets(half, config.classes);
-                    trainer.gradients(&ink.batch(half), targets.view())
-                })
-                .collect();
+            let (first, second) = rayon::join(|| half(first), || half(second));
+            let parts: Vec<PartGradients> = [first, second].into_iter().flatten().collect();
             loss_sum += trainer.apply(&parts, learning_rate);
             observer.batch_done(Progress {
                 epoch: epoch + 1,
