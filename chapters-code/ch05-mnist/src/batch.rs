@@ -64,11 +64,13 @@ pub fn squared_error_sum(outputs: ArrayView2<'_, f64>, targets: ArrayView2<'_, f
 }
 
 /// `−Σ t·ln(a)` over a whole batch, with `a` clipped to at least `1e-15` (as in Chapter 1).
+/// A NaN output gives a NaN sum, so that a run that blew up is noticed.
 pub fn cross_entropy_sum(outputs: ArrayView2<'_, f64>, targets: ArrayView2<'_, f64>) -> f64 {
     let mut sum = 0.0;
     Zip::from(outputs).and(targets).for_each(|&a, &t| {
+        let clipped = if a.is_nan() { a } else { a.max(1e-15) };
         if t != 0.0 {
-            sum -= t * a.max(1e-15).ln();
+            sum -= t * clipped.ln();
         }
     });
     sum

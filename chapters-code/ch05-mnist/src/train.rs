@@ -90,8 +90,8 @@ pub const GUIDE: TrainConfig = TrainConfig {
 /// What went wrong setting up or running a training run.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrainError {
-    /// The layer sizes do not fit the data.
-    Layers {
+    /// The configuration cannot work: layers that do not fit the data, no classes, …
+    Config {
         /// What is wrong, and how to fix it.
         problem: String,
     },
@@ -109,7 +109,7 @@ pub enum TrainError {
 impl fmt::Display for TrainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Layers { problem } => write!(f, "{problem}"),
+            Self::Config { problem } => write!(f, "{problem}"),
             Self::Network(error) => write!(f, "{error}"),
             Self::Diverged {
                 epoch,
@@ -132,11 +132,11 @@ impl From<NetworkError> for TrainError {
 }
 
 impl TrainConfig {
-    /// Checks that the layers fit 28 × 28 images and `classes` outputs, the batch size is
-    /// positive and there are 2 to 10 classes.
+    /// Checks that there are 2 to 10 classes, the layers fit 28 × 28 images and `classes`
+    /// outputs, and the batch size and learning rate are positive.
     ///
     /// # Errors
-    /// [`TrainError::Layers`] naming what does not fit.
+    /// [`TrainError::Config`] naming what does not fit.
     pub fn check(&self) -> Result<(), TrainError> {
         let first = self.layers.first().copied().unwrap_or(0);
         let last = self.layers.last().copied().unwrap_or(0);
@@ -153,10 +153,15 @@ impl TrainConfig {
             )
         } else if self.batch_size == 0 {
             "batch size 0: use at least 1 example per batch".to_string()
+        } else if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
+            format!(
+                "learning rate {}: use a positive number",
+                self.learning_rate
+            )
         } else {
             return Ok(());
         };
-        Err(TrainError::Layers { problem })
+        Err(TrainError::Config { problem })
     }
 }
 
@@ -344,6 +349,33 @@ pub fn train(
     }
 }
 
+/// One pass over the training set in the mini-batches of `order`; returns the summed loss.
+/// `batch_done` is told how many mini-batches are done after each one.
+fn train_epoch(
+    trainer: &mut Trainer,
+    ink: &Ink,
+    train_set: &Examples,
+    order: &[usize],
+    config: &TrainConfig,
+    learning_rate: f64,
+    mut batch_done: impl FnMut(usize),
+) -> f64 {
+    let mut loss_sum = 0.0;
+    for (done, indices) in order.chunks(config.batch_size).enumerate() {
+        // The two halves of the mini-batch, at the same time when there are two cores.
+        let half = |half: &[usize]| {
+            let targets = train_set.targets(half, config.classes);
+            (!half.is_empty()).then(|| trainer.gradients(&ink.batch(half), targets.view()))
+        };
+        let (first, second) = indices.split_at(indices.len() / 2);
+        let (first, second) = rayon::join(|| half(first), || half(second));
+        let parts: Vec<PartGradients> = [first, second].into_iter().flatten().collect();
+        loss_sum += trainer.apply(&parts, learning_rate);
+        batch_done(done + 1);
+    }
+    loss_sum
+}
+
 fn train_in_pool(
     config: &TrainConfig,
     data: &Mnist,
@@ -365,24 +397,22 @@ fn train_in_pool(
         let learning_rate = config.schedule.rate(config.learning_rate, epoch);
         let started = Instant::now();
         let order = rng.permutation(train_set.len());
-        let mut loss_sum = 0.0;
-        for (done, indices) in order.chunks(config.batch_size).enumerate() {
-            // The two halves of the mini-batch, at the same time when there are two cores.
-            let half = |half: &[usize]| {
-                let targets = train_set.targets(half, config.classes);
-                (!half.is_empty()).then(|| trainer.gradients(&ink.batch(half), targets.view()))
-            };
-            let (first, second) = indices.split_at(indices.len() / 2);
-            let (first, second) = rayon::join(|| half(first), || half(second));
-            let parts: Vec<PartGradients> = [first, second].into_iter().flatten().collect();
-            loss_sum += trainer.apply(&parts, learning_rate);
-            observer.batch_done(Progress {
-                epoch: epoch + 1,
-                epochs: config.epochs,
-                batch: done + 1,
-                batches,
-            });
-        }
+        let loss_sum = train_epoch(
+            &mut trainer,
+            &ink,
+            train_set,
+            &order,
+            config,
+            learning_rate,
+            |done| {
+                observer.batch_done(Progress {
+                    epoch: epoch + 1,
+                    epochs: config.epochs,
+                    batch: done,
+                    batches,
+                });
+            },
+        );
         let seconds = started.elapsed().as_secs_f64();
         classifier.network = trainer.network()?;
         if !loss_sum.is_finite() {
@@ -448,7 +478,67 @@ mod tests {
             wrong_output.check().expect_err("5 outputs").to_string(),
             "the last layer has 5 outputs but there are 10 classes: make it 10"
         );
+        let no_rate = TrainConfig {
+            learning_rate: f64::NAN,
+            ..GUIDE
+        };
+        assert_eq!(
+            no_rate.check().expect_err("NaN rate").to_string(),
+            "learning rate NaN: use a positive number"
+        );
         assert!(GUIDE.check().is_ok());
+    }
+
+    /// Eight made-up images of the digits 0 and 1 (a bar on the left or on the right).
+    fn tiny_data() -> Mnist {
+        let mut examples = Examples {
+            pixels: vec![0; 8 * PIXELS],
+            labels: Vec::new(),
+        };
+        for image in 0..8 {
+            let label = image % 2;
+            for row in 4..24 {
+                examples.pixels[image * PIXELS + row * 28 + 8 + 12 * label] = 200 + image as u8;
+            }
+            examples.labels.push(label as u8);
+        }
+        Mnist {
+            train: examples.clone(),
+            test: examples,
+        }
+    }
+
+    #[test]
+    fn a_tiny_run_learns_and_records_every_epoch() -> Result<(), TrainError> {
+        let config = TrainConfig {
+            layers: &[784, 4, 2],
+            classes: 2,
+            batch_size: 3,
+            epochs: 4,
+            learning_rate: 2.0,
+            ..GUIDE
+        };
+        let run = train(&config, &tiny_data(), &mut Quiet)?;
+        assert_eq!(run.history.len(), 4);
+        assert!(run.history[3].train_loss < run.history[0].train_loss);
+        assert_eq!(run.final_test().predictions.len(), 8);
+        Ok(())
+    }
+
+    #[test]
+    fn a_loss_that_blows_up_is_an_error() {
+        let config = TrainConfig {
+            layers: &[784, 4, 2],
+            classes: 2,
+            batch_size: 4,
+            epochs: 3,
+            learning_rate: 1e308,
+            loss: Loss::CrossEntropy,
+            ..GUIDE
+        };
+        let error = train(&config, &tiny_data(), &mut Quiet).expect_err("NaN");
+        assert!(matches!(error, TrainError::Diverged { .. }), "{error}");
+        assert!(error.to_string().ends_with("lower the learning rate"));
     }
 
     #[test]
