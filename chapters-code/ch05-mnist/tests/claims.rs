@@ -267,11 +267,11 @@ fn the_runs_agree_with_numpy_at_the_printed_precision() {
             if config.name == DEEP10_RATE2.name {
                 // Learning rate 2.0 throughout: the same for six epochs, then the runs drift.
                 assert_eq!(ours[..6], expected[..6]);
+                let later = ours[6..].iter().zip(&expected[6..]);
+                let different = later.filter(|(a, b)| a.1 != b.1).count();
                 assert!(
-                    ours[6..]
-                        .iter()
-                        .zip(&expected[6..])
-                        .any(|(a, b)| a.1 != b.1)
+                    2 * different > ours.len() - 6,
+                    "{different} later epochs differ"
                 );
             } else {
                 assert_eq!(&ours, expected, "{}", config.name);

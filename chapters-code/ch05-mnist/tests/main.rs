@@ -7,19 +7,15 @@
 mod claims;
 mod listings;
 
-/// Whether the data is there. If it is, trains every run of the chapter (two at a time,
-/// once per process); if not, says which test is skipped and how to fetch the data.
+/// Whether the data is there; if not, says which test is skipped and how to fetch the data.
 pub fn data_or_skip(test: &str) -> bool {
-    if !ch05_mnist::data::data_present() {
+    let present = ch05_mnist::data::data_present();
+    if !present {
         eprintln!(
             "skipped {test}: no MNIST data in {} (run `{}` first)",
             ch05_mnist::data::data_dir().display(),
             ch05_mnist::data::FETCH_COMMAND
         );
-        return false;
     }
-    if let Err(error) = ch05_mnist::experiments::train_all(2) {
-        panic!("training failed: {error}");
-    }
-    true
+    present
 }
