@@ -1,0 +1,168 @@
+//! Every training run the chapter shows, each computed at most once per process.
+//!
+//! Listings, figures, facts and the claim tests all ask [`run`] for the run they need; the
+//! first caller trains it and everyone else gets the same result.
+
+use std::sync::OnceLock;
+
+use crate::batch::Loss;
+use crate::data;
+use crate::train::{GUIDE, Quiet, Schedule, TrainConfig, TrainedRun, train};
+
+/// The guide's configuration with Chapter 2's mean-over-outputs gradient: steps 5× shorter.
+pub const GUIDE_MEAN: TrainConfig = TrainConfig {
+    name: "guide-mean",
+    loss: Loss::MeanSquaredError,
+    ..GUIDE
+};
+
+// ANCHOR: softmax5
+/// The guide's network with a softmax output trained on cross-entropy.
+pub const SOFTMAX5: TrainConfig = TrainConfig {
+    name: "softmax5",
+    loss: Loss::CrossEntropy,
+    ..GUIDE
+};
+// ANCHOR_END: softmax5
+
+/// All ten digits, the guide's recipe otherwise: [784, 64, 10], squared error.
+pub const MSE10: TrainConfig = TrainConfig {
+    name: "mse10",
+    layers: &[784, 64, 10],
+    classes: 10,
+    ..GUIDE
+};
+
+/// All ten digits with softmax and cross-entropy.
+pub const SOFTMAX10: TrainConfig = TrainConfig {
+    name: "softmax10",
+    loss: Loss::CrossEntropy,
+    ..MSE10
+};
+
+/// A smaller network: one hidden layer of 32.
+pub const SMALL10: TrainConfig = TrainConfig {
+    name: "small10",
+    layers: &[784, 32, 10],
+    ..SOFTMAX10
+};
+
+/// A deeper network: two hidden layers, 128 and 64.
+pub const DEEP10: TrainConfig = TrainConfig {
+    name: "deep10",
+    layers: &[784, 128, 64, 10],
+    ..SOFTMAX10
+};
+
+/// The deeper network with a four times larger learning rate, kept constant.
+pub const DEEP10_RATE2: TrainConfig = TrainConfig {
+    name: "deep10-rate2",
+    learning_rate: 2.0,
+    ..DEEP10
+};
+
+// ANCHOR: step_schedule
+/// The learning-rate schedule of the last experiments: halve the rate every 5 epochs.
+pub const STEP_SCHEDULE: Schedule = Schedule::Step {
+    every: 5,
+    factor: 0.5,
+};
+// ANCHOR_END: step_schedule
+
+/// The deeper network, starting at learning rate 2.0 and halving it every 5 epochs.
+pub const DEEP10_SCHEDULE: TrainConfig = TrainConfig {
+    name: "deep10-schedule",
+    learning_rate: 2.0,
+    schedule: STEP_SCHEDULE,
+    ..DEEP10
+};
+
+/// The deeper network with the step schedule on digits 0–4.
+pub const DEEP5_SCHEDULE: TrainConfig = TrainConfig {
+    name: "deep5-schedule",
+    layers: &[784, 128, 64, 5],
+    classes: 5,
+    ..DEEP10_SCHEDULE
+};
+
+/// Every configuration the chapter trains, in the order the book shows them.
+pub const CONFIGS: [TrainConfig; 10] = [
+    GUIDE,
+    GUIDE_MEAN,
+    SOFTMAX5,
+    MSE10,
+    SOFTMAX10,
+    SMALL10,
+    DEEP10,
+    DEEP10_RATE2,
+    DEEP10_SCHEDULE,
+    DEEP5_SCHEDULE,
+];
+
+/// The configuration called `name`.
+pub fn config_named(name: &str) -> Option<&'static TrainConfig> {
+    CONFIGS.iter().find(|config| config.name == name)
+}
+
+/// One cached result per entry of [`CONFIGS`].
+static RUNS: [OnceLock<Result<TrainedRun, String>>; CONFIGS.len()] =
+    [const { OnceLock::new() }; CONFIGS.len()];
+
+/// The finished run of `config` (one of [`CONFIGS`]), trained on first use.
+///
+/// # Errors
+/// When the data is missing (the message names `cargo mnist-fetch`), the configuration is
+/// not one of [`CONFIGS`], or training fails.
+pub fn run(config: &TrainConfig) -> Result<&'static TrainedRun, String> {
+    let index = CONFIGS.iter().position(|c| c == config).ok_or_else(|| {
+        format!(
+            "`{}` is not one of the chapter's configurations",
+            config.name
+        )
+    })?;
+    RUNS[index]
+        .get_or_init(|| {
+            let examples = data::subset(config.classes)?;
+            train(config, examples, &mut Quiet).map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Trains every configuration of [`CONFIGS`] not trained yet, on `threads` threads (the
+/// largest runs first), so that later calls of [`run`] return at once.
+///
+/// Plain threads, not rayon tasks: each run already spreads its mini-batches over rayon's
+/// threads, and a rayon worker must never wait inside one run for another.
+///
+/// # Errors
+/// The first error of any run (e.g. missing data).
+pub fn train_all(threads: usize) -> Result<(), String> {
+    let mut order: Vec<&TrainConfig> = CONFIGS.iter().collect();
+    order.sort_by_key(|config| std::cmp::Reverse(cost(config)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let worker = || -> Result<(), String> {
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            match order.get(index) {
+                Some(config) => run(config).map(|_| ())?,
+                None => return Ok(()),
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.max(1)).map(|_| scope.spawn(worker)).collect();
+        handles.into_iter().try_for_each(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|_| Err("a training thread panicked".into()))
+        })
+    })
+}
+
+/// A rough cost of a run: weights times training examples times epochs.
+fn cost(config: &TrainConfig) -> usize {
+    let weights: usize = config.layers.windows(2).map(|pair| pair[0] * pair[1]).sum();
+    let examples = if config.classes == 10 { 60_000 } else { 30_596 };
+    weights * examples * config.epochs
+}

@@ -1,0 +1,12 @@
+//! Every listing and figure of Chapter 5 against its reviewed snapshot.
+
+#[test]
+fn listings_and_figures_match_their_snapshots() {
+    if crate::data_or_skip("the snapshot test") {
+        // Train every run first, two at a time; the listings then share them.
+        if let Err(error) = ch05_mnist::experiments::train_all(2) {
+            panic!("training failed: {error}");
+        }
+        ch05_mnist::CHAPTER.assert_snapshots(env!("CARGO_MANIFEST_DIR"));
+    }
+}
