@@ -4,7 +4,7 @@
 use std::fmt;
 
 use ch02_backpropagation::Network;
-use ch03_training_loop::{TrainError, mean_loss, train_pass};
+use ch03_training_loop::{TrainError, mean_loss, train_pass, train_passes};
 
 use crate::data::Dataset;
 
@@ -49,18 +49,15 @@ impl From<TrainError> for FitError {
 /// the loss curve: the mean loss of each pass, as the guide's loop records it.
 ///
 /// # Errors
-/// [`TrainError`] for bad data or a loss that became NaN or infinite.
+/// [`TrainError`] for bad data or a loss that became NaN or infinite (its step counted from
+/// the start of training, as Chapter 3's `train_passes` counts it).
 pub fn loss_curve(
     net: &mut Network,
     data: &Dataset,
     learning_rate: f64,
     epochs: usize,
 ) -> Result<Vec<f64>, TrainError> {
-    let mut losses = Vec::with_capacity(epochs);
-    for _ in 0..epochs {
-        losses.push(train_pass(net, &data.inputs, &data.targets, learning_rate)?);
-    }
-    Ok(losses)
+    train_passes(net, &data.inputs, &data.targets, learning_rate, epochs)
 }
 // ANCHOR_END: loss_curve
 
