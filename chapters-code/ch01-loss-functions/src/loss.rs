@@ -94,10 +94,12 @@ pub fn binary_cross_entropy_unclipped(prediction: f64, target: f64) -> f64 {
 }
 
 // ANCHOR: gradients
+// ANCHOR: sigmoid
 /// The logistic sigmoid `1 / (1 + e^(-z))`.
 pub fn sigmoid(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
 }
+// ANCHOR_END: sigmoid
 
 /// d(MSE)/dp for one prediction `p` and target `t`: `2(p - t)`.
 pub fn mse_grad_prediction(p: f64, t: f64) -> f64 {

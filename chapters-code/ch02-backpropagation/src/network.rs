@@ -79,17 +79,15 @@ impl fmt::Display for NetworkError {
 
 impl std::error::Error for NetworkError {}
 
-// ANCHOR: sigmoid
-/// The logistic sigmoid `1 / (1 + e^(-z))`.
-pub fn sigmoid(z: f64) -> f64 {
-    1.0 / (1.0 + (-z).exp())
-}
+/// The logistic sigmoid, as Chapter 1 defined it.
+pub use ch01_loss_functions::loss::sigmoid;
 
+// ANCHOR: sigmoid_derivative
 /// The sigmoid's derivative, written in terms of its output `a = sigmoid(z)`: `a(1 - a)`.
 pub fn sigmoid_derivative(a: f64) -> f64 {
     a * (1.0 - a)
 }
-// ANCHOR_END: sigmoid
+// ANCHOR_END: sigmoid_derivative
 
 // ANCHOR: mse_gradient
 /// dL/da of the mean squared error `L = mean((a - t)²)` over `n` outputs: `2(a - t) / n`.
