@@ -9,7 +9,9 @@ use std::fmt::{self, Write};
 use bookkit::fmt::num;
 use ch01_loss_functions::loss::mse;
 
+use crate::loss::{Loss, MeanSquaredError, mean_loss};
 use crate::network::{Gradients, Network, NetworkError};
+use ndarray::{ArrayView1, ArrayView2, Axis};
 
 /// The step `ε` of the central difference `(L(p + ε) - L(p - ε)) / 2ε`.
 pub const EPSILON: f64 = 1e-5;
@@ -23,6 +25,41 @@ pub const TOLERANCE: f64 = 1e-6;
 /// fixed scale instead of their own, where that noise would look like a large error (and two
 /// gradients that are both exactly zero do not divide zero by zero).
 pub const SCALE_FLOOR: f64 = 1e-4;
+
+/// What a gradient check differentiates: the mean `loss` of a network over a batch of
+/// examples (one per row of `inputs`, with the targets in the rows of `targets`).
+#[derive(Debug, Clone, Copy)]
+pub struct CheckedLoss<'a> {
+    /// The examples, one per row.
+    pub inputs: ArrayView2<'a, f64>,
+    /// Their targets, one per row.
+    pub targets: ArrayView2<'a, f64>,
+    /// The loss whose gradient is checked.
+    pub loss: &'a dyn Loss,
+}
+
+impl CheckedLoss<'_> {
+    /// The mean loss of `network` over the examples (no activations are stored).
+    ///
+    /// # Errors
+    /// [`NetworkError::BatchShape`] when the inputs or targets do not fit the network.
+    pub fn of(&self, network: &Network) -> Result<f64, NetworkError> {
+        let activations = network.forward_batch(self.inputs)?;
+        let outputs = &activations[activations.len() - 1];
+        if outputs.dim() != self.targets.dim() {
+            return Err(NetworkError::BatchShape {
+                what: "targets",
+                expected: format!(
+                    "{} × {}, like the outputs",
+                    outputs.nrows(),
+                    outputs.ncols()
+                ),
+                given: self.targets.dim(),
+            });
+        }
+        Ok(mean_loss(self.loss, outputs.view(), self.targets))
+    }
+}
 
 /// The mean squared error of `network`'s prediction for `input` (no activations are stored).
 ///
@@ -104,15 +141,14 @@ fn value_mut(network: &mut Network, layer: usize, parameter: Parameter) -> &mut 
 fn central_difference(
     network: &mut Network,
     (layer, parameter): (usize, Parameter),
-    input: &[f64],
-    target: &[f64],
+    checked: &CheckedLoss<'_>,
     epsilon: f64,
 ) -> Result<f64, NetworkError> {
     let original = *value_mut(network, layer, parameter);
     *value_mut(network, layer, parameter) = original + epsilon;
-    let loss_plus = network_loss(network, input, target);
+    let loss_plus = checked.of(network);
     *value_mut(network, layer, parameter) = original - epsilon;
-    let loss_minus = network_loss(network, input, target);
+    let loss_minus = checked.of(network);
     *value_mut(network, layer, parameter) = original; // restore before anything else
     Ok((loss_plus? - loss_minus?) / (2.0 * epsilon))
 }
@@ -122,16 +158,15 @@ fn central_difference(
 /// Every parameter is restored exactly afterwards; stored activations are dropped.
 ///
 /// # Errors
-/// [`NetworkError::InputLength`] or [`NetworkError::TargetLength`] for vectors of the wrong size.
+/// [`NetworkError::BatchShape`] when the examples do not fit the network.
 pub fn numerical_gradients(
     network: &mut Network,
-    input: &[f64],
-    target: &[f64],
+    checked: &CheckedLoss<'_>,
     epsilon: f64,
 ) -> Result<Gradients, NetworkError> {
     let mut numerical = Gradients::zeros_like(network);
     for (layer, parameter) in parameters(network) {
-        let value = central_difference(network, (layer, parameter), input, target, epsilon)?;
+        let value = central_difference(network, (layer, parameter), checked, epsilon)?;
         match parameter {
             Parameter::Weight { row, col } => numerical.weights[layer][[row, col]] = value,
             Parameter::Bias { index } => numerical.biases[layer][index] = value,
@@ -361,8 +396,35 @@ impl GradientCheck {
         target: &[f64],
         analytical: &Gradients,
     ) -> Result<GradientCheckReport, NetworkError> {
+        network.forward(input)?; // checks the input's length
+        let inputs = ArrayView1::from(input).insert_axis(Axis(0));
+        let targets = ArrayView1::from(target).insert_axis(Axis(0));
+        let checked = CheckedLoss {
+            inputs,
+            targets,
+            loss: &MeanSquaredError,
+        };
+        let report = self.compare_on(network, &checked, analytical)?;
+        network.forward(input)?; // no stale activations: they match the restored parameters
+        Ok(report)
+    }
+    // ANCHOR_END: compare
+
+    /// Compares `analytical` gradients with central differences of any loss, mean over a
+    /// batch of examples (so `analytical` must be the batch's *mean* gradient). The parameters
+    /// are restored exactly.
+    ///
+    /// # Errors
+    /// [`NetworkError`] for examples that do not fit the network, or gradients that are not
+    /// shaped like the network's parameters.
+    pub fn compare_on(
+        &self,
+        network: &mut Network,
+        checked: &CheckedLoss<'_>,
+        analytical: &Gradients,
+    ) -> Result<GradientCheckReport, NetworkError> {
         check_shapes(network, analytical)?;
-        let numerical = numerical_gradients(network, input, target, self.epsilon)?;
+        let numerical = numerical_gradients(network, checked, self.epsilon)?;
         let checks = parameters(network)
             .into_iter()
             .filter_map(|(layer, parameter)| {
@@ -374,13 +436,11 @@ impl GradientCheck {
                 })
             })
             .collect();
-        network.forward(input)?; // no stale activations: they match the restored parameters
         Ok(GradientCheckReport {
             checks,
             tolerance: self.tolerance,
         })
     }
-    // ANCHOR_END: compare
 }
 
 /// [`GradientCheck::run`] with the default step and tolerance.

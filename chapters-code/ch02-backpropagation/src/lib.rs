@@ -1,7 +1,9 @@
 //! Chapter 2 of *Training and Backpropagation*: backpropagation.
 //!
 //! - [`network`]: the [`Network`] with `forward`, `backward` and gradient descent updates,
-//!   reused by every later chapter;
+//!   batch-first, reused by every later chapter;
+//! - [`loss`]: the one [`Loss`] abstraction: mean squared error and softmax with
+//!   cross-entropy, each with its value and the gradient where backpropagation starts;
 //! - [`hand_trace`]: the chapter's 2→2→1 network traced step by step;
 //! - [`gradient_check`]: central differences that verify `backward`;
 //! - [`listings`]: the code and outputs shown in the book;
@@ -13,6 +15,7 @@ pub mod figures;
 pub mod gradient_check;
 pub mod hand_trace;
 pub mod listings;
+pub mod loss;
 pub mod network;
 pub mod solutions;
 
@@ -28,6 +31,7 @@ pub mod exercises;
 pub use gradient_check::{
     GradientCheck, GradientCheckFailure, GradientCheckReport, gradient_check,
 };
+pub use loss::{Activation, Loss, MeanSquaredError, SoftmaxCrossEntropy};
 pub use network::{Gradients, Network, NetworkError};
 
 use bookkit::{Chapter, FigureSpec, Listing};
@@ -36,6 +40,10 @@ use bookkit::{Chapter, FigureSpec, Listing};
 pub const CHAPTER: Chapter = Chapter {
     package: "ch02-backpropagation",
     listings: &[
+        Listing {
+            name: "ndarray_basics",
+            run: listings::ndarray_basics,
+        },
         Listing {
             name: "step1_forward",
             run: listings::step1_forward,
@@ -59,6 +67,10 @@ pub const CHAPTER: Chapter = Chapter {
         Listing {
             name: "loop_matches_trace",
             run: listings::loop_matches_trace,
+        },
+        Listing {
+            name: "batch_matches_examples",
+            run: listings::batch_matches_examples,
         },
         Listing {
             name: "backward_demo",

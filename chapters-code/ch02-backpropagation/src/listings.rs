@@ -5,12 +5,13 @@ use std::fmt::Write;
 use bookkit::BookResult;
 use bookkit::fmt::{array1, matrix, num, vector};
 use ch01_loss_functions::loss::mse;
-use ndarray::{Array1, Array2};
+use ndarray::{Array1, Array2, Axis, array};
 
 use crate::gradient_check::{
     GradientCheck, GradientCheckReport, Parameter, gradient_check, network_loss,
 };
 use crate::hand_trace::{HandTrace, INPUT, LEARNING_RATE, TARGET, TwoLayer, forward, update};
+use crate::loss::{Loss, MeanSquaredError};
 use crate::network::{Gradients, Network, NetworkError};
 use crate::solutions::{ex2_1, ex2_2};
 
@@ -191,6 +192,84 @@ pub fn loop_matches_trace() -> BookResult<String> {
     Ok(out)
 }
 // ANCHOR_END: loop_matches_trace
+
+// ANCHOR: ndarray_basics
+/// The ndarray operations the book uses, on small arrays.
+pub fn ndarray_basics() -> BookResult<String> {
+    let w = array![[0.1, 0.3], [0.2, 0.4], [0.5, 0.6]]; // 3 rows, 2 columns
+    let x = array![1.0, 2.0]; // a vector of 2 values
+    let b = array![0.01, 0.02, 0.03];
+    let mut out = String::new();
+    writeln!(out, "w.shape() = {:?}, x.len() = {}", w.shape(), x.len())?;
+    // Matrix times vector: row i of w, multiplied element by element with x, summed.
+    writeln!(out, "w.dot(&x)         = {}", array1(&w.dot(&x), 2))?;
+    // Transpose: a view with rows and columns swapped (no copy).
+    writeln!(out, "w.t().shape()     = {:?}", w.t().shape())?;
+    // Apply a function to every element, returning a new array.
+    writeln!(out, "x.mapv(|v| v * v) = {}", array1(&x.mapv(|v| v * v), 2))?;
+    // A batch: one example per row. Matrix times matrix is `dot` too.
+    let batch = array![[1.0, 2.0], [0.0, 1.0]]; // 2 examples of 2 inputs
+    let z = batch.dot(&w.t()) + &b; // (2 × 2)·(2 × 3) = 2 × 3, then b added to each row
+    writeln!(out, "batch.dot(&w.t()) + &b =\n  {}", matrix(&z, 2, 2))?;
+    // Views: a row, a column, a slice of rows, all without copying.
+    writeln!(
+        out,
+        "z.row(1)          = {}",
+        array1(&z.row(1).to_owned(), 2)
+    )?;
+    writeln!(
+        out,
+        "z.column(0)       = {}",
+        array1(&z.column(0).to_owned(), 2)
+    )?;
+    writeln!(
+        out,
+        "z.sum_axis(Axis(0)) = {}",
+        array1(&z.sum_axis(Axis(0)), 2)
+    )?;
+    Ok(out)
+}
+// ANCHOR_END: ndarray_basics
+
+// ANCHOR: batch_matches_examples
+/// One `backward_batch` over three examples equals three one-example `backward`s, summed.
+pub fn batch_matches_examples() -> BookResult<String> {
+    let mut net = Network::new(&[2, 3, 2], 7)?;
+    let inputs = array![[1.0, 2.0], [0.5, -1.0], [-2.0, 0.3]]; // one example per row
+    let targets = array![[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]];
+
+    let activations = net.forward_batch(inputs.view())?;
+    let outputs = activations[activations.len() - 1].view();
+    let deltas = MeanSquaredError.output_deltas(outputs, targets.view());
+    let batched = net.backward_batch(&activations, deltas)?;
+
+    let mut summed = Gradients::zeros_like(&net);
+    for (x, t) in inputs.rows().into_iter().zip(targets.rows()) {
+        net.forward(&x.to_vec())?;
+        summed.add_assign(&net.backward(&t.to_vec())?);
+    }
+    let mut out = String::new();
+    for (name, shape) in ["inputs", "hidden", "outputs"].iter().zip(&activations) {
+        writeln!(out, "{name:<8} {} × {}", shape.nrows(), shape.ncols())?;
+    }
+    writeln!(
+        out,
+        "dL/dW2 (batch)  = {}",
+        matrix(&batched.weights[1], 6, 18)
+    )?;
+    writeln!(
+        out,
+        "dL/dW2 (summed) = {}",
+        matrix(&summed.weights[1], 6, 18)
+    )?;
+    let difference = max_difference(&batched, &summed);
+    writeln!(
+        out,
+        "Largest difference over all gradients: {difference:.1e}"
+    )?;
+    Ok(out)
+}
+// ANCHOR_END: batch_matches_examples
 
 // ANCHOR: backward_demo
 /// The reusable `Network`: seed 0, a 2 → 2 → 1 network, one forward and one backward pass.

@@ -7,7 +7,9 @@
 use std::fmt;
 
 use bookkit::NumpyRng;
-use ndarray::{Array1, Array2, ArrayView1};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+
+use crate::loss::Activation;
 
 /// What went wrong when building or running a [`Network`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +40,20 @@ pub enum NetworkError {
     },
     /// `backward` needs the activations that `forward` stores.
     BackwardBeforeForward,
+    /// A batch (inputs, activations or output deltas) has the wrong shape.
+    BatchShape {
+        /// Which matrix is wrong.
+        what: &'static str,
+        /// The shape it should have.
+        expected: String,
+        /// Its shape (rows, columns).
+        given: (usize, usize),
+    },
+    /// The layer sizes ask for more than [`MAX_PARAMETERS`] weights and biases.
+    TooLarge {
+        /// The layer sizes that were asked for.
+        layer_sizes: Vec<usize>,
+    },
     /// Weight and bias shapes given to [`Network::from_parameters`] do not chain.
     ParameterShape {
         /// The layer (counting from 1) whose shapes are wrong.
@@ -70,6 +86,19 @@ impl fmt::Display for NetworkError {
                 f,
                 "backward() needs the activations of a forward pass: call forward(input) first"
             ),
+            Self::BatchShape {
+                what,
+                expected,
+                given: (rows, cols),
+            } => write!(
+                f,
+                "the {what} are {rows} × {cols} but should be {expected}: one example per row"
+            ),
+            Self::TooLarge { layer_sizes } => write!(
+                f,
+                "layer sizes {layer_sizes:?} need more than {MAX_PARAMETERS} weights and biases: \
+                 use smaller layers"
+            ),
             Self::ParameterShape { layer, problem } => {
                 write!(f, "layer {layer}: {problem}")
             }
@@ -79,23 +108,11 @@ impl fmt::Display for NetworkError {
 
 impl std::error::Error for NetworkError {}
 
-/// The logistic sigmoid, as Chapter 1 defined it.
-pub use ch01_loss_functions::loss::sigmoid;
+pub use crate::loss::{mse_gradient, sigmoid, sigmoid_derivative};
 
-// ANCHOR: sigmoid_derivative
-/// The sigmoid's derivative, written in terms of its output `a = sigmoid(z)`: `a(1 - a)`.
-pub fn sigmoid_derivative(a: f64) -> f64 {
-    a * (1.0 - a)
-}
-// ANCHOR_END: sigmoid_derivative
-
-// ANCHOR: mse_gradient
-/// dL/da of the mean squared error `L = mean((a - t)²)` over `n` outputs: `2(a - t) / n`.
-pub fn mse_gradient(output: ArrayView1<'_, f64>, target: ArrayView1<'_, f64>) -> Array1<f64> {
-    let n = output.len() as f64;
-    (&output - &target).mapv(|difference| 2.0 * difference / n)
-}
-// ANCHOR_END: mse_gradient
+/// The most weights and biases a network may have (100 million, 800 MB of `f64`): larger
+/// layer sizes are refused before anything is allocated.
+pub const MAX_PARAMETERS: usize = 100_000_000;
 
 /// The gradient of the loss with respect to every parameter, shaped like the parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,6 +160,12 @@ impl Gradients {
         }
     }
 
+    /// Whether every gradient is a finite number (no NaN, no infinity).
+    pub fn is_finite(&self) -> bool {
+        self.weights.iter().flatten().all(|g| g.is_finite())
+            && self.biases.iter().flatten().all(|g| g.is_finite())
+    }
+
     /// The Euclidean length of all gradients taken together.
     pub fn norm(&self) -> f64 {
         let weights: f64 = self.weights.iter().flatten().map(|g| g * g).sum();
@@ -151,11 +174,18 @@ impl Gradients {
     }
 }
 
-/// A feed-forward network with sigmoid activations on every layer.
+/// A feed-forward network: sigmoid hidden layers and a sigmoid (or softmax) output layer.
+///
+/// The network is batch-first: [`forward_batch`](Self::forward_batch) and
+/// [`backward_batch`](Self::backward_batch) work on a matrix with **one example per row**.
+/// The one-example calls ([`forward`](Self::forward), [`backward`](Self::backward),
+/// [`predict`](Self::predict)) run the same code on a batch of one row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     weights: Vec<Array2<f64>>,
     biases: Vec<Array1<f64>>,
+    /// The output layer's activation.
+    output: Activation,
     /// `activations[0]` is the input, `activations[i]` the output of layer `i`.
     activations: Option<Vec<Array1<f64>>>,
 }
@@ -166,7 +196,8 @@ impl Network {
     /// `W = randn(n_out, n_in) · sqrt(2 / n_in)` and `b = 0`.
     ///
     /// # Errors
-    /// [`NetworkError`] for fewer than two layer sizes or a layer of size zero.
+    /// [`NetworkError`] for fewer than two layer sizes, a layer of size zero, or more than
+    /// [`MAX_PARAMETERS`] weights and biases.
     pub fn new(layer_sizes: &[usize], seed: u32) -> Result<Self, NetworkError> {
         Self::from_rng(layer_sizes, &mut NumpyRng::seed(seed))
     }
@@ -176,7 +207,7 @@ impl Network {
     /// shuffles with `np.random.permutation` after building the network).
     ///
     /// # Errors
-    /// [`NetworkError`] for fewer than two layer sizes or a layer of size zero.
+    /// As [`new`](Self::new).
     pub fn from_rng(layer_sizes: &[usize], rng: &mut NumpyRng) -> Result<Self, NetworkError> {
         check_layer_sizes(layer_sizes)?;
         let mut weights = Vec::new();
@@ -190,6 +221,7 @@ impl Network {
         Ok(Self {
             weights,
             biases,
+            output: Activation::Sigmoid,
             activations: None,
         })
     }
@@ -246,15 +278,40 @@ impl Network {
         Ok(Self {
             weights,
             biases,
+            output: Activation::Sigmoid,
             activations: None,
         })
     }
 
+    /// The same network with `output` as the output layer's activation (e.g.
+    /// [`Activation::Softmax`] for [`SoftmaxCrossEntropy`](crate::loss::SoftmaxCrossEntropy)).
+    #[must_use]
+    pub fn with_output(mut self, output: Activation) -> Self {
+        self.output = output;
+        self.activations = None;
+        self
+    }
+
+    /// The output layer's activation.
+    pub fn output_activation(&self) -> Activation {
+        self.output
+    }
+
     /// The layer sizes, input first: `[2, 4, 1]` for a 2→4→1 network.
     pub fn layer_sizes(&self) -> Vec<usize> {
-        let mut sizes = vec![self.weights[0].ncols()];
+        let mut sizes = vec![self.inputs()];
         sizes.extend(self.weights.iter().map(Array2::nrows));
         sizes
+    }
+
+    /// The number of inputs the first layer takes.
+    pub fn inputs(&self) -> usize {
+        self.weights[0].ncols()
+    }
+
+    /// The number of outputs of the last layer.
+    pub fn outputs(&self) -> usize {
+        self.weights[self.weights.len() - 1].nrows()
     }
 
     /// The number of weights and biases.
@@ -285,16 +342,24 @@ impl Network {
         self.activations.as_deref()
     }
 
-    fn check_input(&self, input: &[f64]) -> Result<(), NetworkError> {
-        let expected = self.weights[0].ncols();
-        if input.len() == expected {
-            Ok(())
+    /// The activation of layer `index` (counting from 0): sigmoid, or the output's.
+    fn activation(&self, index: usize) -> Activation {
+        if index + 1 == self.weights.len() {
+            self.output
         } else {
-            Err(NetworkError::InputLength {
-                expected,
-                given: input.len(),
-            })
+            Activation::Sigmoid
         }
+    }
+
+    /// One example as a batch of one row.
+    fn one_row(&self, input: &[f64]) -> Result<Array2<f64>, NetworkError> {
+        if input.len() != self.inputs() {
+            return Err(NetworkError::InputLength {
+                expected: self.inputs(),
+                given: input.len(),
+            });
+        }
+        Ok(ArrayView1::from(input).insert_axis(Axis(0)).to_owned())
     }
 
     /// The output for `input`, without storing anything.
@@ -302,27 +367,42 @@ impl Network {
     /// # Errors
     /// [`NetworkError::InputLength`] when `input` does not match the first layer.
     pub fn predict(&self, input: &[f64]) -> Result<Array1<f64>, NetworkError> {
-        self.check_input(input)?;
-        let mut a = Array1::from(input.to_vec());
-        for (w, b) in self.weights.iter().zip(&self.biases) {
-            a = (w.dot(&a) + b).mapv(sigmoid);
-        }
-        Ok(a)
+        let mut activations = self.forward_batch(self.one_row(input)?.view())?;
+        Ok(last_row(&mut activations))
     }
 
+    // ANCHOR: forward_batch
+    /// The forward pass for a batch, one example per row of `inputs`: layer by layer,
+    /// `Z = A·Wᵀ + b` (`b` added to every row) and `A = sigmoid(Z)`. Returns every layer's
+    /// activations, the inputs first and the outputs last.
+    ///
+    /// # Errors
+    /// [`NetworkError::BatchShape`] when `inputs` has no rows or the wrong number of columns.
+    pub fn forward_batch(
+        &self,
+        inputs: ArrayView2<'_, f64>,
+    ) -> Result<Vec<Array2<f64>>, NetworkError> {
+        self.check_batch(inputs.dim(), self.inputs(), "inputs")?;
+        let mut activations = vec![inputs.to_owned()];
+        for (i, (w, b)) in self.weights.iter().zip(&self.biases).enumerate() {
+            let a_prev = &activations[i]; // (examples × n_in)
+            let mut z = a_prev.dot(&w.t()) + b; // (examples × n_out)
+            self.activation(i).apply(&mut z);
+            activations.push(z);
+        }
+        Ok(activations)
+    }
+    // ANCHOR_END: forward_batch
+
     // ANCHOR: forward
-    /// The forward pass: `z = W·a + b`, `a = sigmoid(z)` layer by layer. Keeps every
-    /// activation for [`backward`](Self::backward) and returns the output.
+    /// The forward pass for one example: [`forward_batch`](Self::forward_batch) on a batch of
+    /// one row. Keeps every activation for [`backward`](Self::backward) and returns the output.
     ///
     /// # Errors
     /// [`NetworkError::InputLength`] when `input` does not match the first layer.
     pub fn forward(&mut self, input: &[f64]) -> Result<Array1<f64>, NetworkError> {
-        self.check_input(input)?;
-        let mut activations = vec![Array1::from(input.to_vec())];
-        for (w, b) in self.weights.iter().zip(&self.biases) {
-            let z = w.dot(&activations[activations.len() - 1]) + b;
-            activations.push(z.mapv(sigmoid));
-        }
+        let batch = self.forward_batch(self.one_row(input)?.view())?;
+        let activations: Vec<Array1<f64>> = batch.iter().map(|a| a.row(0).to_owned()).collect();
         let output = activations[activations.len() - 1].clone();
         self.activations = Some(activations);
         Ok(output)
@@ -335,53 +415,70 @@ impl Network {
     /// [`NetworkError::BackwardBeforeForward`] without a forward pass first,
     /// [`NetworkError::TargetLength`] when `target` does not match the last layer.
     pub fn backward(&self, target: &[f64]) -> Result<Gradients, NetworkError> {
-        let activations = self
-            .activations
-            .as_ref()
-            .ok_or(NetworkError::BackwardBeforeForward)?;
-        let output = &activations[activations.len() - 1];
+        let output = self.stored_output()?;
         if target.len() != output.len() {
             return Err(NetworkError::TargetLength {
                 expected: output.len(),
                 given: target.len(),
             });
         }
-        let target = ArrayView1::from(target);
-        self.backward_from(mse_gradient(output.view(), target))
+        self.backward_from(mse_gradient(output.view(), ArrayView1::from(target)))
     }
 
-    // ANCHOR: backward
-    /// The backward pass from a given dL/da of the output layer (any loss).
+    /// The backward pass for one example from a given dL/da of the output layer (any loss):
+    /// the output activation turns it into dL/dz, then [`backward_batch`](Self::backward_batch)
+    /// runs on a batch of one row.
     ///
     /// # Errors
     /// [`NetworkError::BackwardBeforeForward`] without a forward pass first,
     /// [`NetworkError::TargetLength`] when the gradient does not match the output layer.
     pub fn backward_from(&self, output_gradient: Array1<f64>) -> Result<Gradients, NetworkError> {
-        let activations = self
-            .activations
-            .as_ref()
-            .ok_or(NetworkError::BackwardBeforeForward)?;
-        let layers = self.weights.len();
-        if output_gradient.len() != activations[layers].len() {
+        let output = self.stored_output()?;
+        if output_gradient.len() != output.len() {
             return Err(NetworkError::TargetLength {
-                expected: activations[layers].len(),
+                expected: output.len(),
                 given: output_gradient.len(),
             });
         }
+        let delta = self.output.backward(output.view(), output_gradient.view());
+        let stored = self.activations.as_deref().unwrap_or_default();
+        let batch: Vec<Array2<f64>> = stored
+            .iter()
+            .map(|a| a.view().insert_axis(Axis(0)).to_owned())
+            .collect();
+        self.backward_batch(&batch, delta.insert_axis(Axis(0)))
+    }
+
+    // ANCHOR: backward
+    /// The backward pass for a batch. `activations` are [`forward_batch`](Self::forward_batch)'s,
+    /// `output_deltas` is dL/dz of the output layer (one row per example, from
+    /// [`Loss::output_deltas`](crate::loss::Loss::output_deltas)). Returns the gradients
+    /// **summed** over the examples of the batch.
+    ///
+    /// # Errors
+    /// [`NetworkError::BatchShape`] when the activations or deltas do not fit the network.
+    pub fn backward_batch(
+        &self,
+        activations: &[Array2<f64>],
+        output_deltas: Array2<f64>,
+    ) -> Result<Gradients, NetworkError> {
+        self.check_activations(activations, output_deltas.dim())?;
         let mut gradients = Gradients::zeros_like(self);
-        // 1. The error signal from above: dL/da of the output layer.
-        let mut dl_da = output_gradient;
-        for i in (0..layers).rev() {
-            let a = &activations[i + 1]; // this layer's output
-            let a_prev = &activations[i]; // this layer's input
-            // 2. Times the local activation derivative: delta = dL/dz.
-            let delta = &dl_da * &a.mapv(sigmoid_derivative);
-            // 3. Weight gradient: the outer product delta · a_prevᵀ.
-            gradients.weights[i] = outer(&delta, a_prev);
-            // 4. Bias gradient: delta itself.
-            gradients.biases[i] = delta.clone();
-            // 5. Pass the error signal back through the transposed weights.
-            dl_da = self.weights[i].t().dot(&delta);
+        // 1. The error signal from above, already through the output's activation (step 2):
+        //    delta = dL/dz of the output layer, one row per example.
+        let mut delta = output_deltas;
+        for i in (0..self.weights.len()).rev() {
+            let a_prev = &activations[i]; // this layer's input, one row per example
+            // 3. Weight gradient: Σ over the examples of delta · a_prevᵀ, that is Δᵀ·A_prev.
+            gradients.weights[i] = delta.t().dot(a_prev);
+            // 4. Bias gradient: delta, summed over the examples.
+            gradients.biases[i] = delta.sum_axis(Axis(0));
+            if i > 0 {
+                // 5. Pass the error signal back through the weights: dL/da_prev = Δ·W ...
+                let dl_da = delta.dot(&self.weights[i]);
+                // 2. ... times the layer below's activation derivative: its delta.
+                delta = dl_da * &a_prev.mapv(sigmoid_derivative);
+            }
         }
         Ok(gradients)
     }
@@ -397,11 +494,87 @@ impl Network {
         }
         self.activations = None;
     }
+
+    /// Whether `gradients` are shaped like this network's parameters.
+    pub fn fits(&self, gradients: &Gradients) -> bool {
+        gradients.weights.len() == self.weights.len()
+            && gradients.biases.len() == self.biases.len()
+            && self
+                .weights
+                .iter()
+                .zip(&gradients.weights)
+                .all(|(w, g)| w.dim() == g.dim())
+            && self
+                .biases
+                .iter()
+                .zip(&gradients.biases)
+                .all(|(b, g)| b.len() == g.len())
+    }
+
+    /// The output stored by the last [`forward`](Self::forward).
+    fn stored_output(&self) -> Result<&Array1<f64>, NetworkError> {
+        self.activations
+            .as_ref()
+            .and_then(|a| a.last())
+            .ok_or(NetworkError::BackwardBeforeForward)
+    }
+
+    /// Checks that a batch has at least one row and `columns` columns.
+    fn check_batch(
+        &self,
+        (rows, cols): (usize, usize),
+        columns: usize,
+        what: &'static str,
+    ) -> Result<(), NetworkError> {
+        if rows == 0 || cols != columns {
+            return Err(NetworkError::BatchShape {
+                what,
+                expected: format!("at least 1 row × {columns} columns"),
+                given: (rows, cols),
+            });
+        }
+        Ok(())
+    }
+
+    /// Checks activations (one matrix per layer, input first) and output deltas.
+    fn check_activations(
+        &self,
+        activations: &[Array2<f64>],
+        deltas: (usize, usize),
+    ) -> Result<(), NetworkError> {
+        let sizes = self.layer_sizes();
+        if activations.len() != sizes.len() {
+            return Err(NetworkError::BatchShape {
+                what: "activations",
+                expected: format!("{} matrices (the input and every layer)", sizes.len()),
+                given: (activations.len(), 0),
+            });
+        }
+        let rows = deltas.0;
+        for (a, &size) in activations.iter().zip(&sizes) {
+            if a.dim() != (rows, size) {
+                return Err(NetworkError::BatchShape {
+                    what: "activations",
+                    expected: format!("{rows} × {size}, as forward_batch returns them"),
+                    given: a.dim(),
+                });
+            }
+        }
+        self.check_batch(deltas, self.outputs(), "output deltas")
+    }
 }
 
 /// The outer product `u · vᵀ` as a matrix.
 pub fn outer(u: &Array1<f64>, v: &Array1<f64>) -> Array2<f64> {
     Array2::from_shape_fn((u.len(), v.len()), |(i, j)| u[i] * v[j])
+}
+
+/// The first row of the last activation (the output of a one-row batch).
+fn last_row(activations: &mut Vec<Array2<f64>>) -> Array1<f64> {
+    activations
+        .pop()
+        .map(|a| a.row(0).to_owned())
+        .unwrap_or_default()
 }
 
 fn check_layer_sizes(layer_sizes: &[usize]) -> Result<(), NetworkError> {
@@ -410,9 +583,18 @@ fn check_layer_sizes(layer_sizes: &[usize]) -> Result<(), NetworkError> {
             given: layer_sizes.len(),
         });
     }
-    match layer_sizes.iter().position(|&size| size == 0) {
-        Some(index) => Err(NetworkError::ZeroSizedLayer { index }),
-        None => Ok(()),
+    if let Some(index) = layer_sizes.iter().position(|&size| size == 0) {
+        return Err(NetworkError::ZeroSizedLayer { index });
+    }
+    let count = layer_sizes.windows(2).try_fold(0usize, |total, pair| {
+        let weights = pair[0].checked_mul(pair[1])?;
+        total.checked_add(weights)?.checked_add(pair[1])
+    });
+    match count {
+        Some(count) if count <= MAX_PARAMETERS => Ok(()),
+        _ => Err(NetworkError::TooLarge {
+            layer_sizes: layer_sizes.to_vec(),
+        }),
     }
 }
 

@@ -1,8 +1,9 @@
 //! The chapter's claims, asserted on the real runs (the prose says only what these check).
 
 use bookkit::exercise::{check_all_close, check_close};
+use ch02_backpropagation::MeanSquaredError;
 use ch02_backpropagation::gradient_check::{
-    GradientCheck, network_loss, numerical_gradients, relative_difference,
+    CheckedLoss, GradientCheck, network_loss, numerical_gradients, relative_difference,
 };
 use ch02_backpropagation::hand_trace::{HandTrace, INPUT, TARGET, TwoLayer};
 use ch02_backpropagation::listings::{
@@ -254,7 +255,13 @@ fn numerical_gradients_perturb_one_parameter_at_a_time() {
         Network::from_parameters(vec![ndarray::array![[0.7]]], vec![ndarray::array![-0.2]])
             .expect("valid shapes");
     let (x, t) = (1.5, 0.25);
-    let numerical = numerical_gradients(&mut net, &[x], &[t], 1e-5).expect("valid shapes");
+    let (inputs, targets) = (ndarray::array![[x]], ndarray::array![[t]]);
+    let checked = CheckedLoss {
+        inputs: inputs.view(),
+        targets: targets.view(),
+        loss: &MeanSquaredError,
+    };
+    let numerical = numerical_gradients(&mut net, &checked, 1e-5).expect("valid shapes");
     let a = 1.0 / (1.0 + (-(0.7 * x - 0.2f64)).exp());
     let dz = 2.0 * (a - t) * a * (1.0 - a);
     check_close("dL/dw", numerical.weights[0][[0, 0]], dz * x, 1e-9);

@@ -8,6 +8,7 @@
 use std::time::Instant;
 
 use bookkit::NumpyRng;
+use ch02_backpropagation::MeanSquaredError;
 use ch02_backpropagation::Network;
 use ch03_training_loop::runs::{BATCH_LEARNING_RATE, BATCH_SIZES, LAYERS, SEED, noisy_data};
 use ch03_training_loop::{TrainError, train_epoch};
@@ -26,8 +27,8 @@ fn main() -> Result<(), TrainError> {
         for _ in 0..EPOCHS {
             train_epoch(
                 &mut net,
-                &data.inputs,
-                &data.targets,
+                &data,
+                &MeanSquaredError,
                 BATCH_LEARNING_RATE,
                 batch_size,
                 &mut shuffle,

@@ -24,7 +24,10 @@ pub use solutions as exercises;
 #[path = "../exercises/mod.rs"]
 pub mod exercises;
 
-pub use train::{TrainError, mean_loss, train_epoch, train_pass, train_passes, train_step};
+pub use train::{
+    Examples, TrainError, check_learning_rate, mean_loss, train_batch, train_epoch, train_pass,
+    train_passes, train_step,
+};
 
 use bookkit::{Chapter, FigureSpec, Listing};
 

@@ -12,6 +12,8 @@ use crate::runs::{
     self, BATCH_EPOCHS, EX3_1_LEARNING_RATE, EX3_1_PASSES, LAYERS, SEED, SINGLE_INPUT,
     SINGLE_TARGET, noisy_data, rises,
 };
+use ch02_backpropagation::MeanSquaredError;
+
 use crate::train::{train_epoch, train_pass, train_passes};
 
 /// Formats a learning rate the way Python prints a float: `0.1`, `1.0`, `50.0`.
@@ -180,7 +182,7 @@ pub fn training_errors() -> BookResult<String> {
     for (what, result) in [
         (
             "batch size 0",
-            train_epoch(&mut net, &clean.inputs, &clean.targets, 1.0, 0, &mut rng),
+            train_epoch(&mut net, &clean, &MeanSquaredError, 1.0, 0, &mut rng),
         ),
         (
             "4 inputs, 3 targets",

@@ -9,6 +9,8 @@ use ch02_backpropagation::Network;
 use crate::data::{Dataset, noisy_xor, xor};
 use crate::solutions::ex3_1::{XorTraining, train_xor};
 use crate::solutions::ex3_2::{final_loss, verdict};
+use ch02_backpropagation::MeanSquaredError;
+
 use crate::train::{TrainError, mean_loss, train_epoch, train_passes, train_step};
 
 type Cell<T> = OnceLock<Result<T, TrainError>>;
@@ -236,16 +238,15 @@ pub fn batch_run(
     let mut shuffle = NumpyRng::seed(SHUFFLE_SEED);
     let mut epoch_losses = Vec::with_capacity(epochs);
     for _ in 0..epochs {
-        let (inputs, targets) = (&data.inputs, &data.targets);
         train_epoch(
             &mut net,
-            inputs,
-            targets,
+            data,
+            &MeanSquaredError,
             learning_rate,
             batch_size,
             &mut shuffle,
         )?;
-        epoch_losses.push(mean_loss(&net, inputs, targets)?);
+        epoch_losses.push(mean_loss(&net, &data.inputs, &data.targets)?);
     }
     Ok(BatchRun {
         batch_size,

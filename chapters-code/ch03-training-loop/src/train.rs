@@ -9,7 +9,10 @@ use std::fmt;
 
 use bookkit::NumpyRng;
 use ch01_loss_functions::loss::mse;
-use ch02_backpropagation::{Gradients, Network, NetworkError};
+
+use crate::data::Dataset;
+use ch02_backpropagation::{Activation, Gradients, Loss, Network, NetworkError};
+use ndarray::{Array2, ArrayView2};
 
 /// What went wrong while training.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +40,25 @@ pub enum TrainError {
     },
     /// A mini-batch must hold at least one example.
     ZeroBatchSize,
+    /// The learning rate is NaN, infinite or not positive.
+    LearningRate {
+        /// The rate that was passed.
+        rate: f64,
+    },
+    /// The loss expects another output activation than the network has.
+    OutputMismatch {
+        /// The loss's name.
+        loss: String,
+        /// The activation the loss expects.
+        expected: Activation,
+        /// The network's output activation.
+        network: Activation,
+    },
+    /// Examples could not be stacked into a mini-batch.
+    Data {
+        /// What is wrong with them.
+        problem: String,
+    },
 }
 
 impl fmt::Display for TrainError {
@@ -62,6 +84,20 @@ impl fmt::Display for TrainError {
                 f,
                 "the batch size is 0: use at least 1 (1 = stochastic, the data size = full batch)"
             ),
+            Self::LearningRate { rate } => write!(
+                f,
+                "the learning rate is {rate}: use a positive, finite number such as 0.5"
+            ),
+            Self::OutputMismatch {
+                loss,
+                expected,
+                network,
+            } => write!(
+                f,
+                "the loss {loss} needs a {expected:?} output layer but the network's is \
+                 {network:?}: build it with .with_output(Activation::{expected:?})"
+            ),
+            Self::Data { problem } => write!(f, "{problem}"),
         }
     }
 }
@@ -119,8 +155,37 @@ fn step_numbered(
     step: usize,
 ) -> Result<f64, TrainError> {
     let (loss, gradients) = loss_and_gradients(net, input, target, step)?;
-    net.apply_gradients(&gradients, learning_rate);
+    apply_finite(net, &gradients, learning_rate, loss, step)?;
     Ok(loss)
+}
+
+/// Checks that a learning rate is a positive, finite number.
+///
+/// # Errors
+/// [`TrainError::LearningRate`] otherwise.
+pub fn check_learning_rate(rate: f64) -> Result<(), TrainError> {
+    if rate > 0.0 && rate.is_finite() {
+        Ok(())
+    } else {
+        Err(TrainError::LearningRate { rate })
+    }
+}
+
+/// Applies `gradients` unless one of them is NaN or infinite, which would turn every weight it
+/// touches into NaN: then nothing changes and the step is reported as non-finite.
+fn apply_finite(
+    net: &mut Network,
+    gradients: &Gradients,
+    learning_rate: f64,
+    loss: f64,
+    step: usize,
+) -> Result<(), TrainError> {
+    if !gradients.is_finite() {
+        let loss = if loss.is_finite() { f64::NAN } else { loss };
+        return Err(TrainError::NonFinite { step, loss });
+    }
+    net.apply_gradients(gradients, learning_rate);
+    Ok(())
 }
 
 // ANCHOR: train_step
@@ -137,13 +202,14 @@ pub fn train_step(
     target: &[f64],
     learning_rate: f64,
 ) -> Result<f64, TrainError> {
+    check_learning_rate(learning_rate)?;
     let prediction = net.forward(input)?; // 1. forward pass
     let loss = loss_of(&prediction.to_vec(), target)?; // 2. loss
     if !loss.is_finite() {
         return Err(TrainError::NonFinite { step: 0, loss });
     }
     let gradients = net.backward(target)?; // 3. backward pass
-    net.apply_gradients(&gradients, learning_rate); // 4. update
+    apply_finite(net, &gradients, learning_rate, loss, 0)?; // 4. update
     Ok(loss)
 }
 // ANCHOR_END: train_step
@@ -176,6 +242,7 @@ pub fn train_pass(
     targets: &[Vec<f64>],
     learning_rate: f64,
 ) -> Result<f64, TrainError> {
+    check_learning_rate(learning_rate)?;
     check_data(inputs, targets)?;
     let mut total_loss = 0.0;
     for (step, (input, target)) in inputs.iter().zip(targets).enumerate() {
@@ -197,7 +264,7 @@ pub fn train_passes(
     learning_rate: f64,
     passes: usize,
 ) -> Result<Vec<f64>, TrainError> {
-    let mut losses = Vec::with_capacity(passes);
+    let mut losses = Vec::new();
     for pass in 0..passes {
         match train_pass(net, inputs, targets, learning_rate) {
             Ok(loss) => losses.push(loss),
@@ -213,18 +280,19 @@ pub fn train_passes(
 
 // ANCHOR: train_epoch
 /// One epoch of mini-batch gradient descent: shuffle the examples with `rng.permutation(n)`,
-/// cut them into batches of `batch_size` (the last one may be smaller), and for each batch
-/// make one update with the gradients averaged over the batch.
-/// Returns the total loss of all examples divided by their number.
+/// cut them into batches of `batch_size` (the last one may be smaller), and make one update
+/// per batch with [`train_batch`]. Returns the total loss of all examples (each measured
+/// before its batch's update) divided by their number.
 ///
 /// # Errors
-/// [`TrainError::ZeroBatchSize`], [`TrainError::EmptyData`], [`TrainError::LengthMismatch`],
-/// [`TrainError::Network`] for bad arguments; [`TrainError::NonFinite`] with `step` = the
-/// position of the batch in which a loss was NaN or infinite (that batch makes no update).
+/// [`TrainError::ZeroBatchSize`], [`TrainError::EmptyData`], [`TrainError::LearningRate`],
+/// [`TrainError::Data`] and [`TrainError::Network`] for bad arguments;
+/// [`TrainError::NonFinite`] with `step` = the position of the batch in which a loss or a
+/// gradient was NaN or infinite (that batch makes no update).
 pub fn train_epoch(
     net: &mut Network,
-    inputs: &[Vec<f64>],
-    targets: &[Vec<f64>],
+    data: &(impl Examples + ?Sized),
+    loss: &dyn Loss,
     learning_rate: f64,
     batch_size: usize,
     rng: &mut NumpyRng,
@@ -232,23 +300,93 @@ pub fn train_epoch(
     if batch_size == 0 {
         return Err(TrainError::ZeroBatchSize);
     }
-    check_data(inputs, targets)?;
-    let order = rng.permutation(inputs.len());
-    let mut total_loss = 0.0;
-    for (step, batch) in order.chunks(batch_size).enumerate() {
-        let mut sum = Gradients::zeros_like(net);
-        let mut batch_loss = 0.0;
-        for &index in batch {
-            let (loss, gradients) = loss_and_gradients(net, &inputs[index], &targets[index], step)?;
-            batch_loss += loss;
-            sum.add_assign(&gradients);
-        }
-        net.apply_gradients(&averaged(sum, batch.len()), learning_rate);
-        total_loss += batch_loss;
+    if data.is_empty() {
+        return Err(TrainError::EmptyData);
     }
-    Ok(total_loss / inputs.len() as f64)
+    let order = rng.permutation(data.len());
+    let mut total_loss = 0.0;
+    for (step, indices) in order.chunks(batch_size).enumerate() {
+        let (inputs, targets) = data.batch(indices)?;
+        total_loss += train_batch(
+            net,
+            inputs.view(),
+            targets.view(),
+            loss,
+            learning_rate,
+            step,
+        )?;
+    }
+    Ok(total_loss / data.len() as f64)
 }
 // ANCHOR_END: train_epoch
+
+// ANCHOR: train_batch
+/// One update on one mini-batch (one example per row): forward pass, loss, backward pass,
+/// and a step along the gradient averaged over the batch. Returns the batch's summed loss,
+/// measured before the update; `step` labels a NaN or infinite loss.
+///
+/// # Errors
+/// [`TrainError::LearningRate`], [`TrainError::OutputMismatch`] and
+/// [`TrainError::Network`] for bad arguments; [`TrainError::NonFinite`] when the loss or a
+/// gradient is NaN or infinite (the weights are then left as they were).
+pub fn train_batch(
+    net: &mut Network,
+    inputs: ArrayView2<'_, f64>,
+    targets: ArrayView2<'_, f64>,
+    loss: &dyn Loss,
+    learning_rate: f64,
+    step: usize,
+) -> Result<f64, TrainError> {
+    check_learning_rate(learning_rate)?;
+    check_output(net, loss)?;
+    let activations = net.forward_batch(inputs)?; // 1. forward pass
+    let outputs = activations[activations.len() - 1].view();
+    check_targets(outputs.dim(), targets.dim())?;
+    let batch_loss = loss.total(outputs, targets); // 2. loss
+    if !batch_loss.is_finite() {
+        return Err(TrainError::NonFinite {
+            step,
+            loss: batch_loss,
+        });
+    }
+    let deltas = loss.output_deltas(outputs, targets);
+    let sum = net.backward_batch(&activations, deltas)?; // 3. backward pass
+    let mean = averaged(sum, inputs.nrows());
+    apply_finite(net, &mean, learning_rate, batch_loss, step)?; // 4. update
+    Ok(batch_loss)
+}
+// ANCHOR_END: train_batch
+
+/// Checks that the loss fits the network's output layer.
+fn check_output(net: &Network, loss: &dyn Loss) -> Result<(), TrainError> {
+    if net.output_activation() == loss.output_activation() {
+        Ok(())
+    } else {
+        Err(TrainError::OutputMismatch {
+            loss: loss.name().to_string(),
+            expected: loss.output_activation(),
+            network: net.output_activation(),
+        })
+    }
+}
+
+/// Checks that targets have the outputs' shape (one row per example).
+fn check_targets(outputs: (usize, usize), targets: (usize, usize)) -> Result<(), TrainError> {
+    if targets.0 != outputs.0 {
+        return Err(TrainError::LengthMismatch {
+            inputs: outputs.0,
+            targets: targets.0,
+        });
+    }
+    if targets.1 != outputs.1 {
+        return Err(NetworkError::TargetLength {
+            expected: outputs.1,
+            given: targets.1,
+        }
+        .into());
+    }
+    Ok(())
+}
 
 /// Divides summed gradients by the batch length (division, as numpy does, not a reciprocal).
 fn averaged(mut sum: Gradients, batch_len: usize) -> Gradients {
@@ -260,6 +398,66 @@ fn averaged(mut sum: Gradients, batch_len: usize) -> Gradients {
         b.mapv_inplace(|g| g / count);
     }
     sum
+}
+
+// ANCHOR: examples
+/// Labelled examples that a training loop can cut into mini-batches.
+pub trait Examples {
+    /// How many examples there are.
+    fn len(&self) -> usize;
+
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The inputs and the targets of the examples at `indices`, one example per row.
+    ///
+    /// # Errors
+    /// [`TrainError::Data`] when an index is out of range or the examples cannot be stacked.
+    fn batch(&self, indices: &[usize]) -> Result<(Array2<f64>, Array2<f64>), TrainError>;
+}
+// ANCHOR_END: examples
+
+impl Examples for Dataset {
+    fn len(&self) -> usize {
+        self.inputs.len().min(self.targets.len())
+    }
+
+    fn batch(&self, indices: &[usize]) -> Result<(Array2<f64>, Array2<f64>), TrainError> {
+        check_data(&self.inputs, &self.targets)?;
+        Ok((
+            stack(&self.inputs, indices, "input")?,
+            stack(&self.targets, indices, "target")?,
+        ))
+    }
+}
+
+/// The vectors at `indices`, as the rows of a matrix.
+fn stack(rows: &[Vec<f64>], indices: &[usize], what: &str) -> Result<Array2<f64>, TrainError> {
+    let width = indices
+        .first()
+        .and_then(|&i| rows.get(i))
+        .map_or(0, Vec::len);
+    let mut data = Vec::new();
+    for &index in indices {
+        let row = rows.get(index).ok_or_else(|| TrainError::Data {
+            problem: format!("example {index} does not exist: there are {}", rows.len()),
+        })?;
+        if row.len() != width {
+            return Err(TrainError::Data {
+                problem: format!(
+                    "{what} {index} has {} values but the others have {width}: give every \
+                     example the same number",
+                    row.len()
+                ),
+            });
+        }
+        data.extend_from_slice(row);
+    }
+    Array2::from_shape_vec((indices.len(), width), data).map_err(|error| TrainError::Data {
+        problem: error.to_string(),
+    })
 }
 
 // ANCHOR: mean_loss
@@ -285,6 +483,7 @@ pub fn mean_loss(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ch02_backpropagation::MeanSquaredError;
 
     fn xor() -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
         let inputs = vec![
@@ -335,7 +534,12 @@ mod tests {
         let (inputs, targets) = xor();
         let mut by_epoch = net();
         let mut rng = NumpyRng::seed(0);
-        let loss = train_epoch(&mut by_epoch, &inputs, &targets, 0.5, 4, &mut rng).expect("finite");
+        let data = Dataset {
+            inputs: inputs.clone(),
+            targets: targets.clone(),
+        };
+        let loss =
+            train_epoch(&mut by_epoch, &data, &MeanSquaredError, 0.5, 4, &mut rng).expect("finite");
 
         let mut by_hand = net();
         let mut sum = Gradients::zeros_like(&by_hand);
@@ -360,10 +564,14 @@ mod tests {
     fn batch_size_one_follows_the_shuffled_order() {
         let (inputs, targets) = xor();
         let mut by_epoch = net();
+        let data = Dataset {
+            inputs: inputs.clone(),
+            targets: targets.clone(),
+        };
         let loss = train_epoch(
             &mut by_epoch,
-            &inputs,
-            &targets,
+            &data,
+            &MeanSquaredError,
             1.0,
             1,
             &mut NumpyRng::seed(3),
@@ -406,9 +614,25 @@ mod tests {
             train_pass(&mut net, &[], &[], 1.0),
             Err(TrainError::EmptyData)
         );
+        let data = Dataset {
+            inputs: inputs.clone(),
+            targets: targets.clone(),
+        };
         assert_eq!(
-            train_epoch(&mut net, &inputs, &targets, 1.0, 0, &mut rng),
+            train_epoch(&mut net, &data, &MeanSquaredError, 1.0, 0, &mut rng),
             Err(TrainError::ZeroBatchSize)
+        );
+        for rate in [f64::NAN, f64::INFINITY, 0.0, -1.0] {
+            let before = net.clone();
+            let error = train_step(&mut net, &[1.0, 0.0], &[1.0], rate).expect_err("bad rate");
+            assert!(matches!(error, TrainError::LearningRate { .. }), "{error}");
+            assert_eq!(net, before, "a rejected rate changes nothing");
+        }
+        let mut huge = net.clone();
+        let error = train_step(&mut huge, &[f64::MAX, f64::MAX], &[1.0], 1e308);
+        assert!(
+            error.is_err() || huge.weights().iter().flatten().all(|w| w.is_finite()),
+            "an infinite input must not leave NaN weights: {error:?}"
         );
         assert_eq!(mean_loss(&net, &[], &[]), Err(TrainError::EmptyData));
         assert_eq!(
@@ -469,8 +693,16 @@ mod tests {
             .expect("0 is shuffled in")
             / 2;
         let mut net = net();
-        let error = train_epoch(&mut net, &inputs, &targets, 1.0, 2, &mut NumpyRng::seed(5))
-            .expect_err("NaN input");
+        let data = Dataset { inputs, targets };
+        let error = train_epoch(
+            &mut net,
+            &data,
+            &MeanSquaredError,
+            1.0,
+            2,
+            &mut NumpyRng::seed(5),
+        )
+        .expect_err("NaN input");
         assert!(matches!(error, TrainError::NonFinite { step, .. } if step == batch));
         assert!(net.weights().iter().flatten().all(|w| w.is_finite()));
     }
