@@ -3,42 +3,12 @@
 
 use std::fmt;
 
-use ch01_loss_functions::loss::{binary_cross_entropy, binary_cross_entropy_unclipped, mse};
+use ch01_loss_functions::loss::{binary_cross_entropy, binary_cross_entropy_unclipped};
 use ch02_backpropagation::gradient_check::{GradientCheck, GradientCheckReport};
-use ch02_backpropagation::network::mse_gradient;
-use ch02_backpropagation::{Network, NetworkError};
+use ch02_backpropagation::{Loss, MeanSquaredError, Network, NetworkError};
 use ndarray::{Array1, ArrayView1};
 
 use crate::data::Dataset;
-
-/// A loss together with the gradient of that loss with respect to the network's output,
-/// which is where [`Network::backward_from`] starts.
-#[derive(Clone, Copy)]
-pub struct Objective {
-    /// A short name for printing.
-    pub name: &'static str,
-    /// The loss of one output against its target.
-    pub loss: fn(&[f64], &[f64]) -> f64,
-    /// dL/d(output) for one output against its target.
-    pub output_gradient: OutputGradient,
-}
-
-impl fmt::Debug for Objective {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name)
-    }
-}
-
-fn mse_loss(output: &[f64], target: &[f64]) -> f64 {
-    mse(output, target).unwrap_or(f64::NAN)
-}
-
-/// Mean squared error with its correct gradient, `2(a - t) / n`.
-pub const MSE: Objective = Objective {
-    name: "MSE",
-    loss: mse_loss,
-    output_gradient: mse_gradient,
-};
 
 // ANCHOR: wrong_sign
 /// A bug: the MSE gradient with the subtraction the wrong way round, `2(t - a) / n`.
@@ -52,66 +22,79 @@ pub fn mse_gradient_wrong_sign(
 // ANCHOR_END: wrong_sign
 
 /// Mean squared error with the buggy gradient [`mse_gradient_wrong_sign`].
-pub const MSE_WRONG_SIGN: Objective = Objective {
-    name: "MSE, gradient with the wrong sign",
-    loss: mse_loss,
-    output_gradient: mse_gradient_wrong_sign,
-};
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MseWrongSign;
 
-fn cross_entropy_unclipped(output: &[f64], target: &[f64]) -> f64 {
-    let total: f64 = output
-        .iter()
-        .zip(target)
-        .map(|(&p, &t)| binary_cross_entropy_unclipped(p, t))
-        .sum();
-    total / output.len() as f64
+impl Loss for MseWrongSign {
+    fn name(&self) -> &str {
+        "MSE, gradient with the wrong sign"
+    }
+
+    fn value(&self, output: ArrayView1<'_, f64>, target: ArrayView1<'_, f64>) -> f64 {
+        MeanSquaredError.value(output, target)
+    }
+
+    fn output_gradient(
+        &self,
+        output: ArrayView1<'_, f64>,
+        target: ArrayView1<'_, f64>,
+    ) -> Array1<f64> {
+        mse_gradient_wrong_sign(output, target)
+    }
 }
 
-fn cross_entropy_clipped(output: &[f64], target: &[f64]) -> f64 {
-    binary_cross_entropy(output, target).unwrap_or(f64::NAN)
-}
-
-/// dL/dp of the mean binary cross-entropy, `(p - t) / (p(1 - p)) / n`, with `p` moved into
-/// `[clip, 1 - clip]` first (no clipping for `clip` = 0).
-fn cross_entropy_gradient(
-    output: ArrayView1<'_, f64>,
-    target: ArrayView1<'_, f64>,
-    clip: f64,
-) -> Array1<f64> {
-    let n = output.len() as f64;
-    Array1::from_iter(output.iter().zip(target).map(|(&p, &t)| {
-        let p = p.clamp(clip, 1.0 - clip);
-        (p - t) / (p * (1.0 - p)) / n
-    }))
-}
-
-fn cross_entropy_gradient_unclipped(
-    output: ArrayView1<'_, f64>,
-    target: ArrayView1<'_, f64>,
-) -> Array1<f64> {
-    cross_entropy_gradient(output, target, 0.0)
-}
-
-fn cross_entropy_gradient_clipped(
-    output: ArrayView1<'_, f64>,
-    target: ArrayView1<'_, f64>,
-) -> Array1<f64> {
-    cross_entropy_gradient(output, target, ch01_loss_functions::loss::EPSILON)
+/// Binary cross-entropy, the mean over the outputs, with predictions clipped to
+/// `[clip, 1 - clip]` (no clipping for `clip` = 0: then `ln(0)` is allowed to happen).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BinaryCrossEntropy {
+    /// How far predictions are kept from 0 and 1.
+    pub clip: f64,
 }
 
 /// Binary cross-entropy computed without clipping: `ln(0)` is allowed to happen.
-pub const CROSS_ENTROPY_UNCLIPPED: Objective = Objective {
-    name: "cross-entropy, unclipped",
-    loss: cross_entropy_unclipped,
-    output_gradient: cross_entropy_gradient_unclipped,
-};
+pub const CROSS_ENTROPY_UNCLIPPED: BinaryCrossEntropy = BinaryCrossEntropy { clip: 0.0 };
 
 /// Binary cross-entropy with predictions clipped to `[1e-15, 1 - 1e-15]`.
-pub const CROSS_ENTROPY_CLIPPED: Objective = Objective {
-    name: "cross-entropy, clipped",
-    loss: cross_entropy_clipped,
-    output_gradient: cross_entropy_gradient_clipped,
+pub const CROSS_ENTROPY_CLIPPED: BinaryCrossEntropy = BinaryCrossEntropy {
+    clip: ch01_loss_functions::loss::EPSILON,
 };
+
+impl Loss for BinaryCrossEntropy {
+    fn name(&self) -> &str {
+        if self.clip > 0.0 {
+            "cross-entropy, clipped"
+        } else {
+            "cross-entropy, unclipped"
+        }
+    }
+
+    fn value(&self, output: ArrayView1<'_, f64>, target: ArrayView1<'_, f64>) -> f64 {
+        let (output, target) = (output.to_vec(), target.to_vec());
+        if self.clip > 0.0 {
+            return binary_cross_entropy(&output, &target).unwrap_or(f64::NAN);
+        }
+        let total: f64 = output
+            .iter()
+            .zip(&target)
+            .map(|(&p, &t)| binary_cross_entropy_unclipped(p, t))
+            .sum();
+        total / output.len() as f64
+    }
+
+    /// dL/dp of the mean binary cross-entropy, `(p - t) / (p(1 - p)) / n`, with `p` clipped
+    /// first.
+    fn output_gradient(
+        &self,
+        output: ArrayView1<'_, f64>,
+        target: ArrayView1<'_, f64>,
+    ) -> Array1<f64> {
+        let n = output.len() as f64;
+        Array1::from_iter(output.iter().zip(target).map(|(&p, &t)| {
+            let p = p.clamp(self.clip, 1.0 - self.clip);
+            (p - t) / (p * (1.0 - p)) / n
+        }))
+    }
+}
 
 /// What one epoch of [`train_logged`] saw.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -133,7 +116,7 @@ pub fn logged_step(
     input: &[f64],
     target: &[f64],
     learning_rate: f64,
-    objective: &Objective,
+    loss: &dyn Loss,
 ) -> Result<(f64, f64), NetworkError> {
     let output = net.forward(input)?;
     if target.len() != output.len() {
@@ -142,11 +125,12 @@ pub fn logged_step(
             given: target.len(),
         });
     }
-    let loss = (objective.loss)(&output.to_vec(), target);
-    let dl_da = (objective.output_gradient)(output.view(), ArrayView1::from(target));
+    let target = ArrayView1::from(target);
+    let value = loss.value(output.view(), target);
+    let dl_da = loss.output_gradient(output.view(), target);
     let gradients = net.backward_from(dl_da)?;
     net.apply_gradients(&gradients, learning_rate);
-    Ok((loss, gradients.norm()))
+    Ok((value, gradients.norm()))
 }
 // ANCHOR_END: logged_step
 
@@ -159,31 +143,28 @@ pub fn train_logged(
     data: &Dataset,
     learning_rate: f64,
     epochs: usize,
-    objective: &Objective,
+    loss: &dyn Loss,
 ) -> Result<Vec<EpochLog>, NetworkError> {
     let count = data.len().max(1) as f64;
-    let mut log = Vec::with_capacity(epochs);
+    let mut log = Vec::new();
     for _ in 0..epochs {
-        let (mut loss, mut norm) = (0.0, 0.0);
+        let (mut total, mut norm) = (0.0, 0.0);
         for (input, target) in data.inputs.iter().zip(&data.targets) {
-            let (step_loss, step_norm) = logged_step(net, input, target, learning_rate, objective)?;
-            loss += step_loss;
+            let (step_loss, step_norm) = logged_step(net, input, target, learning_rate, loss)?;
+            total += step_loss;
             norm += step_norm;
         }
         log.push(EpochLog {
-            loss: loss / count,
+            loss: total / count,
             gradient_norm: norm / count,
         });
     }
     Ok(log)
 }
 
-/// A dL/d(output) function, where [`Network::backward_from`] starts.
-pub type OutputGradient = fn(ArrayView1<'_, f64>, ArrayView1<'_, f64>) -> Array1<f64>;
-
 // ANCHOR: check_output_gradient
 /// Chapter 2's gradient check, on the gradients that backpropagation computes when it starts
-/// from `output_gradient`: each is compared with central differences of the MSE loss.
+/// from `loss`'s output gradient: each is compared with central differences of the MSE loss.
 ///
 /// # Errors
 /// [`NetworkError`] for an input or target of the wrong length.
@@ -191,12 +172,11 @@ pub fn check_output_gradient(
     net: &Network,
     input: &[f64],
     target: &[f64],
-    output_gradient: OutputGradient,
+    loss: &dyn Loss,
 ) -> Result<GradientCheckReport, NetworkError> {
     let mut probe = net.clone();
     let output = probe.forward(input)?;
-    let analytical =
-        probe.backward_from(output_gradient(output.view(), ArrayView1::from(target)))?;
+    let analytical = probe.backward_from(loss.output_gradient(output.view(), target.into()))?;
     GradientCheck::default().compare(&mut probe, input, target, &analytical)
 }
 // ANCHOR_END: check_output_gradient
@@ -427,7 +407,8 @@ mod tests {
     #[test]
     fn a_wrong_target_length_is_an_error() {
         let mut net = Network::new(&[1, 2, 1], 0).expect("valid sizes");
-        let error = logged_step(&mut net, &[0.5], &[1.0, 0.0], 0.1, &MSE).expect_err("2 targets");
+        let error = logged_step(&mut net, &[0.5], &[1.0, 0.0], 0.1, &MeanSquaredError)
+            .expect_err("2 targets");
         assert_eq!(
             error,
             NetworkError::TargetLength {

@@ -4,12 +4,12 @@
 use std::sync::OnceLock;
 
 use bookkit::BookResult;
-use ch02_backpropagation::{Network, NetworkError};
+use ch02_backpropagation::{Loss, MeanSquaredError, Network, NetworkError};
 
 use crate::data::{Dataset, sine_data, step_data};
 use crate::debugging::{
-    CROSS_ENTROPY_CLIPPED, CROSS_ENTROPY_UNCLIPPED, EpochLog, MSE, MSE_WRONG_SIGN, Objective,
-    logged_step, train_logged,
+    CROSS_ENTROPY_CLIPPED, CROSS_ENTROPY_UNCLIPPED, EpochLog, MseWrongSign, logged_step,
+    train_logged,
 };
 use crate::experiments::{SINE_EPOCHS, SINE_LAYERS, SINE_LEARNING_RATE};
 
@@ -107,22 +107,16 @@ fn sine_run(
     (key, label): (&'static str, &'static str),
     mut net: Network,
     learning_rate: f64,
-    objective: &Objective,
+    loss: &dyn Loss,
 ) -> BookResult<FailureRun> {
-    let log = train_logged(
-        &mut net,
-        &sine_data(),
-        learning_rate,
-        SINE_EPOCHS,
-        objective,
-    )?;
+    let log = train_logged(&mut net, &sine_data(), learning_rate, SINE_EPOCHS, loss)?;
     Ok(FailureRun { key, label, log })
 }
 
 fn classifier_run(
     (key, label): (&'static str, &'static str),
     learning_rate: f64,
-    objective: &Objective,
+    loss: &dyn Loss,
 ) -> BookResult<FailureRun> {
     let mut net = Network::new(&CLASSIFIER_LAYERS, 42)?;
     let log = train_logged(
@@ -130,7 +124,7 @@ fn classifier_run(
         &step_data(),
         learning_rate,
         CLASSIFIER_EPOCHS,
-        objective,
+        loss,
     )?;
     Ok(FailureRun { key, label, log })
 }
@@ -158,31 +152,31 @@ fn run_failures() -> BookResult<Failures> {
             ("symptoms_healthy", "healthy (sine fit)"),
             sine_network()?,
             SINE_LEARNING_RATE,
-            &MSE,
+            &MeanSquaredError,
         )?,
         wrong_sign: sine_run(
             ("symptoms_wrong_sign", "backward() with a sign error"),
             sine_network()?,
             SINE_LEARNING_RATE,
-            &MSE_WRONG_SIGN,
+            &MseWrongSign,
         )?,
         saturated: sine_run(
             ("symptoms_saturated", "initial weights 10x too large"),
             with_scaled_weights(&SINE_LAYERS, 42, WEIGHT_SCALE)?,
             SINE_LEARNING_RATE,
-            &MSE,
+            &MeanSquaredError,
         )?,
         too_high: sine_run(
             ("symptoms_too_high", "learning rate 20"),
             sine_network()?,
             TOO_HIGH,
-            &MSE,
+            &MeanSquaredError,
         )?,
         far_too_high: sine_run(
             ("symptoms_far_too_high", "learning rate 50"),
             sine_network()?,
             FAR_TOO_HIGH,
-            &MSE,
+            &MeanSquaredError,
         )?,
         unclipped: classifier_run(
             ("symptoms_unclipped", "cross-entropy unclipped, lr 200"),
@@ -203,13 +197,13 @@ fn run_failures() -> BookResult<Failures> {
             ("nudged_healthy", "healthy, nudged"),
             nudged_network()?,
             SINE_LEARNING_RATE,
-            &MSE,
+            &MeanSquaredError,
         )?,
         too_high_nudged: sine_run(
             ("nudged_too_high", "learning rate 20, nudged"),
             nudged_network()?,
             TOO_HIGH,
-            &MSE,
+            &MeanSquaredError,
         )?,
     })
 }

@@ -4,12 +4,12 @@ use std::fmt::Write;
 
 use bookkit::BookResult;
 use bookkit::fmt::{num, vector};
+use ch02_backpropagation::MeanSquaredError;
 use ch02_backpropagation::Network;
-use ch02_backpropagation::network::mse_gradient;
 use ch03_training_loop::mean_loss;
 
 use crate::data::{Dataset, noise_floor, sine_data};
-use crate::debugging::{JUMP, Symptom, check_output_gradient, diagnose, mse_gradient_wrong_sign};
+use crate::debugging::{JUMP, MseWrongSign, Symptom, check_output_gradient, diagnose};
 use crate::experiments::{
     EARLY_STOPPING, LARGE_LAYERS, LONG_RUN, PATIENCE, SINE_EPOCHS, SINE_LAYERS, TINY_LAYERS,
     early_stopped_run, noisy_split, overfit_run, sine_fit, underfit_run,
@@ -163,8 +163,8 @@ pub fn wrong_backward() -> BookResult<String> {
     let data = sine_data();
     let net = Network::new(&SINE_LAYERS, 42)?;
     let (x, t) = (&data.inputs[0], &data.targets[0]);
-    let buggy = check_output_gradient(&net, x, t, mse_gradient_wrong_sign)?;
-    let correct = check_output_gradient(&net, x, t, mse_gradient)?;
+    let buggy = check_output_gradient(&net, x, t, &MseWrongSign)?;
+    let correct = check_output_gradient(&net, x, t, &MeanSquaredError)?;
     // ANCHOR_END: check_both
     writeln!(out)?;
     writeln!(out, "Gradient check at x = {:.4}, target {:.4}", x[0], t[0])?;

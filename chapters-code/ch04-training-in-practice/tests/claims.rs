@@ -1,10 +1,10 @@
 //! Every claim the chapter's prose makes, checked on the runs the book shows.
 
-use ch02_backpropagation::network::mse_gradient;
+use ch02_backpropagation::MeanSquaredError;
 use ch03_training_loop::mean_loss;
 use ch04_training_in_practice::data::{noise_floor, sine_data};
 use ch04_training_in_practice::debugging::{
-    EXPLODING_NORM, Symptom, check_output_gradient, diagnose, mse_gradient_wrong_sign,
+    EXPLODING_NORM, MseWrongSign, Symptom, check_output_gradient, diagnose,
 };
 use ch04_training_in_practice::experiments::{
     EARLY_STOPPING, LARGE_LAYERS, LONG_RUN, PATIENCE, SINE_LAYERS, TINY_LAYERS, early_stopped_run,
@@ -224,8 +224,8 @@ fn a_sign_error_in_backward_makes_the_loss_rise_and_fails_the_gradient_check() {
     let data = sine_data();
     let net = Network::new(&SINE_LAYERS, 42).expect("valid");
     let (x, t) = (&data.inputs[0], &data.targets[0]);
-    let buggy = check_output_gradient(&net, x, t, mse_gradient_wrong_sign).expect("valid");
-    let correct = check_output_gradient(&net, x, t, mse_gradient).expect("valid");
+    let buggy = check_output_gradient(&net, x, t, &MseWrongSign).expect("valid");
+    let correct = check_output_gradient(&net, x, t, &MeanSquaredError).expect("valid");
     assert_eq!(buggy.checks.len(), 25);
     assert_eq!(buggy.failures().len(), 25);
     // Opposite signs, same size: a relative difference of 1 everywhere.
