@@ -117,11 +117,53 @@ impl Fit {
     }
 }
 
+// ANCHOR: early_stopping
+/// Early stopping: after every epoch, a held-out measure (lower is better: a loss, or an error
+/// rate) is compared with the best so far; a new best keeps a copy of the weights. With a
+/// `patience`, training should stop once that many epochs have passed without a new best.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarlyStopping {
+    /// Epochs without a new best after which to stop (`None`: never stop early).
+    patience: Option<usize>,
+    /// The best epoch so far.
+    best: Option<Checkpoint>,
+}
+
+impl EarlyStopping {
+    /// Nothing observed yet.
+    pub fn new(patience: Option<usize>) -> Self {
+        Self {
+            patience,
+            best: None,
+        }
+    }
+
+    /// Records `held_out` after `epoch` (counting from 0) and keeps a copy of `net` when it
+    /// is a new best. Returns `true` when training should stop.
+    pub fn observe(&mut self, epoch: usize, held_out: f64, net: &Network) -> bool {
+        let best_so_far = self.best.as_ref().map_or(f64::INFINITY, |b| b.held_out_loss);
+        if held_out < best_so_far {
+            self.best = Some(Checkpoint {
+                epoch,
+                held_out_loss: held_out,
+                network: net.clone(), // keep these weights
+            });
+        }
+        let since_best = epoch - self.best.as_ref().map_or(0, |b| b.epoch.min(epoch));
+        self.patience.is_some_and(|patience| since_best >= patience)
+    }
+
+    /// The best epoch and its weights (`None` before any finite measure was observed).
+    pub fn best(self) -> Option<Checkpoint> {
+        self.best
+    }
+}
+// ANCHOR_END: early_stopping
+
 // ANCHOR: fit
 /// Trains `net` on `train` one in-order pass per epoch; after every epoch, measures the loss
-/// on `train` and on `held_out` (without training on it) and keeps a copy of the weights
-/// whenever the held-out loss reaches a new minimum. With a `patience`, stops once that many
-/// epochs have passed without a new minimum.
+/// on `train` and on `held_out` (without training on it), and hands the held-out loss to
+/// [`EarlyStopping`], which keeps the weights of the best epoch and says when to stop.
 ///
 /// # Errors
 /// [`FitError::ZeroEpochs`] when `max_epochs` is 0; [`FitError::Train`] for bad data or a
@@ -133,7 +175,7 @@ pub fn fit(
     options: &FitOptions,
 ) -> Result<Fit, FitError> {
     let mut history = LossHistory::default();
-    let mut best: Option<Checkpoint> = None;
+    let mut stopping = EarlyStopping::new(options.patience);
     for epoch in 0..options.max_epochs {
         train_pass(
             &mut net,
@@ -150,24 +192,11 @@ pub fn fit(
             .train
             .push(mean_loss(&net, &train.inputs, &train.targets)?);
         history.held_out.push(held_out_loss);
-
-        let best_so_far = best.as_ref().map_or(f64::INFINITY, |b| b.held_out_loss);
-        if held_out_loss < best_so_far {
-            best = Some(Checkpoint {
-                epoch,
-                held_out_loss,
-                network: net.clone(), // keep these weights
-            });
-        }
-        let since_best = epoch - best.as_ref().map_or(0, |b| b.epoch);
-        if options
-            .patience
-            .is_some_and(|patience| since_best >= patience)
-        {
+        if stopping.observe(epoch, held_out_loss, &net) {
             break; // no new best for `patience` epochs: stop early
         }
     }
-    let best = best.ok_or(FitError::ZeroEpochs)?;
+    let best = stopping.best().ok_or(FitError::ZeroEpochs)?;
     Ok(Fit {
         history,
         best,
