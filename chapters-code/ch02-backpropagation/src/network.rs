@@ -162,8 +162,18 @@ impl Gradients {
 
     /// Whether every gradient is a finite number (no NaN, no infinity).
     pub fn is_finite(&self) -> bool {
-        self.weights.iter().flatten().all(|g| g.is_finite())
-            && self.biases.iter().flatten().all(|g| g.is_finite())
+        let all_finite = |values: Option<&[f64]>, fallback: &dyn Fn() -> bool| {
+            values.map_or_else(fallback, |v| v.iter().all(|g| g.is_finite()))
+        };
+        self.weights.iter().all(|w| {
+            all_finite(w.as_slice_memory_order(), &|| {
+                w.iter().all(|g| g.is_finite())
+            })
+        }) && self.biases.iter().all(|b| {
+            all_finite(b.as_slice_memory_order(), &|| {
+                b.iter().all(|g| g.is_finite())
+            })
+        })
     }
 
     /// The Euclidean length of all gradients taken together.
@@ -463,16 +473,16 @@ impl Network {
         output_deltas: Array2<f64>,
     ) -> Result<Gradients, NetworkError> {
         self.check_activations(activations, output_deltas.dim())?;
-        let mut gradients = Gradients::zeros_like(self);
+        let (mut weights, mut biases) = (Vec::new(), Vec::new()); // filled last layer first
         // 1. The error signal from above, already through the output's activation (step 2):
         //    delta = dL/dz of the output layer, one row per example.
         let mut delta = output_deltas;
         for i in (0..self.weights.len()).rev() {
             let a_prev = &activations[i]; // this layer's input, one row per example
             // 3. Weight gradient: Σ over the examples of delta · a_prevᵀ, that is Δᵀ·A_prev.
-            gradients.weights[i] = delta.t().dot(a_prev);
+            weights.push(delta.t().dot(a_prev));
             // 4. Bias gradient: delta, summed over the examples.
-            gradients.biases[i] = delta.sum_axis(Axis(0));
+            biases.push(delta.sum_axis(Axis(0)));
             if i > 0 {
                 // 5. Pass the error signal back through the weights: dL/da_prev = Δ·W ...
                 let dl_da = delta.dot(&self.weights[i]);
@@ -480,7 +490,9 @@ impl Network {
                 delta = dl_da * &a_prev.mapv(sigmoid_derivative);
             }
         }
-        Ok(gradients)
+        weights.reverse();
+        biases.reverse();
+        Ok(Gradients { weights, biases })
     }
     // ANCHOR_END: backward
 

@@ -35,3 +35,54 @@ fn backward_agrees_with_the_gradient_check_on_random_networks() {
         );
     }
 }
+
+/// The largest absolute difference between two sets of gradients.
+fn max_difference(a: &ch02_backpropagation::Gradients, b: &ch02_backpropagation::Gradients) -> f64 {
+    let weights = a.weights.iter().zip(&b.weights);
+    let biases = a.biases.iter().zip(&b.biases);
+    let weight_pairs = weights.flat_map(|(x, y)| x.iter().zip(y.iter()));
+    let bias_pairs = biases.flat_map(|(x, y)| x.iter().zip(y.iter()));
+    weight_pairs
+        .chain(bias_pairs)
+        .map(|(p, q)| (p - q).abs())
+        .fold(0.0, f64::max)
+}
+
+#[test]
+fn the_batched_and_the_one_example_paths_agree_on_random_networks() {
+    use ch02_backpropagation::{Gradients, Loss, MeanSquaredError};
+    use ndarray::Array2;
+    for seed in 0..300 {
+        let mut rng = NumpyRng::seed(seed);
+        let layers = between(&mut rng, 2, 5);
+        let sizes: Vec<usize> = (0..layers).map(|_| between(&mut rng, 1, 8)).collect();
+        let mut net = Network::from_rng(&sizes, &mut rng).expect("sizes 1 to 8");
+        let examples = between(&mut rng, 1, 9);
+        let (n_in, n_out) = (sizes[0], sizes[layers - 1]);
+        let inputs =
+            Array2::from_shape_vec((examples, n_in), rng.normal_vec(0.0, 2.0, examples * n_in))
+                .expect("shape");
+        let targets = Array2::from_shape_vec(
+            (examples, n_out),
+            rng.uniform_vec(0.0, 1.0, examples * n_out),
+        )
+        .expect("shape");
+        let activations = net.forward_batch(inputs.view()).expect("fits");
+        let outputs = activations[layers - 1].view();
+        let deltas = MeanSquaredError.output_deltas(outputs, targets.view());
+        let batched = net.backward_batch(&activations, deltas).expect("fits");
+        let mut summed = Gradients::zeros_like(&net);
+        for (row, (x, t)) in inputs.rows().into_iter().zip(targets.rows()).enumerate() {
+            let output = net.forward(&x.to_vec()).expect("fits");
+            for (a, b) in output.iter().zip(outputs.row(row)) {
+                assert!((a - b).abs() < 1e-12, "seed {seed}: output {a} vs {b}");
+            }
+            summed.add_assign(&net.backward(&t.to_vec()).expect("after forward"));
+        }
+        let difference = max_difference(&batched, &summed);
+        assert!(
+            difference < 1e-12,
+            "seed {seed}, {sizes:?}: off by {difference:e}"
+        );
+    }
+}

@@ -351,8 +351,13 @@ pub fn train_batch(
     }
     let deltas = loss.output_deltas(outputs, targets);
     let sum = net.backward_batch(&activations, deltas)?; // 3. backward pass
-    let mean = averaged(sum, inputs.nrows());
-    apply_finite(net, &mean, learning_rate, batch_loss, step)?; // 4. update
+    if !sum.is_finite() {
+        return Err(TrainError::NonFinite {
+            step,
+            loss: f64::NAN,
+        });
+    }
+    apply_mean(net, &sum, inputs.nrows(), learning_rate); // 4. update
     Ok(batch_loss)
 }
 // ANCHOR_END: train_batch
@@ -388,16 +393,21 @@ fn check_targets(outputs: (usize, usize), targets: (usize, usize)) -> Result<(),
     Ok(())
 }
 
-/// Divides summed gradients by the batch length (division, as numpy does, not a reciprocal).
-fn averaged(mut sum: Gradients, batch_len: usize) -> Gradients {
-    let count = batch_len as f64;
-    for w in &mut sum.weights {
-        w.mapv_inplace(|g| g / count);
+/// Gradient descent along the mean of summed gradients: every parameter `p` becomes
+/// `p - rate · (g / count)` (a division, as numpy does, not a reciprocal), in one pass.
+fn apply_mean(net: &mut Network, sum: &Gradients, count: usize, learning_rate: f64) {
+    let count = count as f64;
+    let (weights, biases) = net.parameters_mut();
+    for (w, g) in weights.iter_mut().zip(&sum.weights) {
+        ndarray::Zip::from(w)
+            .and(g)
+            .for_each(|p, &g| *p -= learning_rate * (g / count));
     }
-    for b in &mut sum.biases {
-        b.mapv_inplace(|g| g / count);
+    for (b, g) in biases.iter_mut().zip(&sum.biases) {
+        ndarray::Zip::from(b)
+            .and(g)
+            .for_each(|p, &g| *p -= learning_rate * (g / count));
     }
-    sum
 }
 
 // ANCHOR: examples

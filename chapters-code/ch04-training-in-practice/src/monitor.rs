@@ -141,7 +141,10 @@ impl EarlyStopping {
     /// Records `held_out` after `epoch` (counting from 0) and keeps a copy of `net` when it
     /// is a new best. Returns `true` when training should stop.
     pub fn observe(&mut self, epoch: usize, held_out: f64, net: &Network) -> bool {
-        let best_so_far = self.best.as_ref().map_or(f64::INFINITY, |b| b.held_out_loss);
+        let best_so_far = self
+            .best
+            .as_ref()
+            .map_or(f64::INFINITY, |b| b.held_out_loss);
         if held_out < best_so_far {
             self.best = Some(Checkpoint {
                 epoch,

@@ -11,8 +11,15 @@ batch), with the per-example loop replaced by the same arithmetic on whole batch
 not have are added the obvious way: a softmax output with cross-entropy (output error a - t),
 Chapter 2's mean-over-outputs gradient 2(a - t)/n, and a learning rate halved every 5 epochs.
 
+The training images are split as the chapter splits them: np.random.RandomState(0)
+.permutation(n) of the n training images of the digits kept; the first 5,000 (digits 0-4) or
+10,000 (all ten) positions, sorted, are validation images, the rest (sorted) are trained on.
+The loss is Chapter 2's mean squared error, 2(a - t)/n (the guide's "0.5 on the summed
+squared error" is rate 2.5 here), or softmax with cross-entropy.
+
 Prints one line per epoch: name, epoch, mean training loss (MSE for sigmoid outputs,
-cross-entropy for softmax ones, as the guide reports it) and test accuracy.
+cross-entropy for softmax ones) and validation accuracy; then, for the chapter's final
+models, one line "name test accuracy" for the weights of the best validation epoch.
 Needs only numpy; reads the IDX files that `cargo mnist-fetch` writes.
 """
 
@@ -36,7 +43,11 @@ def load(data_dir, classes):
     xt = read_idx(f"{data_dir}/t10k-images-idx3-ubyte")
     yt = read_idx(f"{data_dir}/t10k-labels-idx1-ubyte")
     keep, keep_test = y < classes, yt < classes
-    return x[keep] / 255.0, y[keep].astype(int), xt[keep_test] / 255.0, yt[keep_test].astype(int)
+    x, y = x[keep] / 255.0, y[keep].astype(int)
+    order = np.random.RandomState(0).permutation(len(x))
+    held_out = 5000 if classes <= 5 else 10000
+    valid, train = np.sort(order[:held_out]), np.sort(order[held_out:])
+    return x[train], y[train], x[valid], y[valid], xt[keep_test] / 255.0, yt[keep_test].astype(int)
 
 
 def sigmoid(z):
@@ -55,13 +66,14 @@ def forward(weights, biases, x, softmax):
     return activations
 
 
-def train(name, data_dir, layers, classes, loss, rate, halve_every=None, epochs=15, batch=32, seed=42):
-    x, y, xt, yt = load(data_dir, classes)
+def train(name, data_dir, layers, classes, loss, rate, halve_every=None, final=False, epochs=15, batch=32, seed=42):
+    x, y, xv, yv, xt, yt = load(data_dir, classes)
     targets = np.eye(classes)[y]
     np.random.seed(seed)
     weights = [np.random.randn(n_out, n_in) * np.sqrt(2.0 / n_in) for n_in, n_out in zip(layers, layers[1:])]
     biases = [np.zeros(n_out) for n_out in layers[1:]]
     softmax = loss == "cross-entropy"
+    best = (-1.0, None)
     for epoch in range(epochs):
         lr = rate * 0.5 ** (epoch // halve_every) if halve_every else rate
         order = np.random.permutation(len(x))
@@ -75,29 +87,33 @@ def train(name, data_dir, layers, classes, loss, rate, halve_every=None, epochs=
                 delta = a - t
             else:
                 total += np.sum(np.mean((a - t) ** 2, axis=1))
-                grad = 2 * (a - t) if loss == "squared" else 2 * (a - t) / classes
-                delta = grad * a * (1 - a)
+                delta = 2 * (a - t) / classes * (a * (1 - a))
             for i in range(len(weights) - 1, -1, -1):
                 grad_w, grad_b = delta.T @ acts[i], delta.sum(axis=0)
                 if i > 0:
                     delta = (delta @ weights[i]) * acts[i] * (1 - acts[i])
-                weights[i] -= lr * grad_w / len(idx)
-                biases[i] -= lr * grad_b / len(idx)
-        predicted = forward(weights, biases, xt, softmax)[-1].argmax(axis=1)
-        print(f"{name} {epoch + 1} {total / len(x):.6f} {100 * (predicted == yt).mean():.2f}%", flush=True)
+                weights[i] -= lr * (grad_w / len(idx))
+                biases[i] -= lr * (grad_b / len(idx))
+        accuracy = (forward(weights, biases, xv, softmax)[-1].argmax(axis=1) == yv).mean()
+        if accuracy > best[0]:
+            best = (accuracy, ([w.copy() for w in weights], [b.copy() for b in biases]))
+        print(f"{name} {epoch + 1} {total / len(x):.6f} {100 * accuracy:.2f}%", flush=True)
+    if final:
+        predicted = forward(*best[1], xt, softmax)[-1].argmax(axis=1)
+        print(f"{name} test {100 * (predicted == yt).mean():.2f}%", flush=True)
 
 
 RUNS = {
-    "guide": dict(layers=[784, 64, 5], classes=5, loss="squared", rate=0.5),
-    "guide-mean": dict(layers=[784, 64, 5], classes=5, loss="mean", rate=0.5),
+    "guide": dict(layers=[784, 64, 5], classes=5, loss="mean", rate=2.5, final=True),
+    "guide-rate-0.5": dict(layers=[784, 64, 5], classes=5, loss="mean", rate=0.5),
     "softmax5": dict(layers=[784, 64, 5], classes=5, loss="cross-entropy", rate=0.5),
-    "mse10": dict(layers=[784, 64, 10], classes=10, loss="squared", rate=0.5),
+    "mse10": dict(layers=[784, 64, 10], classes=10, loss="mean", rate=5.0),
     "softmax10": dict(layers=[784, 64, 10], classes=10, loss="cross-entropy", rate=0.5),
     "small10": dict(layers=[784, 32, 10], classes=10, loss="cross-entropy", rate=0.5),
     "deep10": dict(layers=[784, 128, 64, 10], classes=10, loss="cross-entropy", rate=0.5),
     "deep10-rate2": dict(layers=[784, 128, 64, 10], classes=10, loss="cross-entropy", rate=2.0),
-    "deep10-schedule": dict(layers=[784, 128, 64, 10], classes=10, loss="cross-entropy", rate=2.0, halve_every=5),
-    "deep5-schedule": dict(layers=[784, 128, 64, 5], classes=5, loss="cross-entropy", rate=2.0, halve_every=5),
+    "deep10-schedule": dict(layers=[784, 128, 64, 10], classes=10, loss="cross-entropy", rate=2.0, halve_every=5, final=True),
+    "deep5-schedule": dict(layers=[784, 128, 64, 5], classes=5, loss="cross-entropy", rate=2.0, halve_every=5, final=True),
 }
 
 if __name__ == "__main__":

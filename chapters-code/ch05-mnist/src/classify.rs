@@ -2,71 +2,35 @@
 
 use std::path::PathBuf;
 
+use ch02_backpropagation::Network;
+
 use crate::data::{self, PIXELS, SIDE, TEST_IMAGES, TEST_LABELS};
-use crate::train::Classifier;
-use crate::{idx, model, pgm};
+use crate::{idx, model, pgm, train};
 
-/// The usage line of the command.
-pub const USAGE: &str = "usage: cargo run -p ch05-mnist --bin mnist-classify -- [--model m.bpnn] (--index N | digit.pgm)";
-
-/// Which image to classify.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ImageSource {
-    /// Image `N` of the MNIST test file.
-    TestIndex(usize),
-    /// A 28 × 28 PGM file.
-    Pgm(PathBuf),
-}
-
-/// A parsed command line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    /// The model file.
-    pub model: PathBuf,
-    /// The image.
-    pub image: ImageSource,
+/// Classifies one digit with a model saved by `mnist-train`: image N of the MNIST test file,
+/// or a 28 × 28 PGM image of your own.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Parser)]
+#[command(name = "mnist-classify")]
+pub struct Args {
+    /// The model file [default: data/models/guide.bpnn, what mnist-train saves]
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// Classify image N of the MNIST test file (0 to 9999)
+    #[arg(
+        long,
+        value_name = "N",
+        conflicts_with = "image",
+        required_unless_present = "image"
+    )]
+    pub index: Option<usize>,
+    /// A 28 × 28 PGM image (dark ink on light paper is flipped to MNIST's light on dark)
+    #[arg(value_name = "IMAGE.pgm")]
+    pub image: Option<PathBuf>,
 }
 
 /// The model used when `--model` is not given: the one `mnist-train` saves by default.
 pub fn default_model() -> PathBuf {
     data::data_dir().join("models").join("guide.bpnn")
-}
-
-/// Parses the command line (without the program name).
-///
-/// # Errors
-/// The usage line, with what was wrong.
-pub fn parse_args(args: &[String]) -> Result<Request, String> {
-    let mut model = default_model();
-    let mut image = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--model" => {
-                model = PathBuf::from(
-                    args.next()
-                        .ok_or(format!("--model needs a file\n{USAGE}"))?,
-                );
-            }
-            "--index" => {
-                let value = args
-                    .next()
-                    .ok_or(format!("--index needs a number\n{USAGE}"))?;
-                let index = value
-                    .parse()
-                    .map_err(|_| format!("--index {value}: not a number\n{USAGE}"))?;
-                image = Some(ImageSource::TestIndex(index));
-            }
-            other if other.starts_with('-') => {
-                return Err(format!("unknown option {other}\n{USAGE}"));
-            }
-            path => image = Some(ImageSource::Pgm(PathBuf::from(path))),
-        }
-    }
-    let image = image.ok_or(format!(
-        "which image? pass --index N or a .pgm file\n{USAGE}"
-    ))?;
-    Ok(Request { model, image })
 }
 
 /// The pixels and label of image `index` of the MNIST test file.
@@ -103,8 +67,16 @@ pub fn ascii_art(pixels: &[u8]) -> String {
 
 // ANCHOR: report
 /// What the command prints for one image: the image, the prediction and every output.
-pub fn report(classifier: &Classifier, pixels: &[u8], what: &str, label: Option<u8>) -> String {
-    let (digit, outputs) = classifier.classify(pixels);
+///
+/// # Errors
+/// When `pixels` does not have one value per input of the network.
+pub fn report(
+    network: &Network,
+    pixels: &[u8],
+    what: &str,
+    label: Option<u8>,
+) -> Result<String, String> {
+    let (digit, outputs) = train::classify(network, pixels).map_err(|e| e.to_string())?;
     let mut text = ascii_art(pixels);
     text.push_str(what);
     if let Some(label) = label {
@@ -124,40 +96,50 @@ pub fn report(classifier: &Classifier, pixels: &[u8], what: &str, label: Option<
             outputs.len() - 1
         ));
     }
-    text
+    Ok(text)
 }
 // ANCHOR_END: report
+
+/// The largest image file the command reads (a 28 × 28 PGM is under 1 kB).
+pub const MAX_IMAGE_BYTES: u64 = 1 << 20;
 
 /// Runs the command for `args`; returns what it prints.
 ///
 /// # Errors
-/// A one-line message for a bad command line, a missing or damaged model, data or image file.
-pub fn run(args: &[String]) -> Result<String, String> {
-    let request = parse_args(args)?;
-    let classifier = model::load(&request.model).map_err(|e| e.to_string())?;
-    let inputs = classifier.network.layer_sizes()[0];
-    if inputs != PIXELS {
+/// A one-line message for a missing or damaged model, data or image file.
+pub fn run(args: &Args) -> Result<String, String> {
+    let model_path = args.model.clone().unwrap_or_else(default_model);
+    let network = model::load(&model_path).map_err(|e| e.to_string())?;
+    if network.inputs() != PIXELS {
         return Err(format!(
-            "{}: the model takes {inputs} inputs, not the {PIXELS} pixels of an image",
-            request.model.display()
+            "{}: the model takes {} inputs, not the {PIXELS} pixels of an image",
+            model_path.display(),
+            network.inputs()
         ));
     }
-    match &request.image {
-        ImageSource::TestIndex(index) => {
+    match (&args.index, &args.image) {
+        (Some(index), _) => {
             let (pixels, label) = test_image(*index)?;
-            Ok(report(
-                &classifier,
+            report(
+                &network,
                 &pixels,
                 &format!("test image {index}"),
                 Some(label),
-            ))
+            )
         }
-        ImageSource::Pgm(path) => {
+        (None, Some(path)) => {
             let file = path.display().to_string();
+            let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+            if size > MAX_IMAGE_BYTES {
+                return Err(format!(
+                    "{file}: {size} bytes is too large for a 28 x 28 image"
+                ));
+            }
             let bytes = std::fs::read(path).map_err(|e| format!("{file}: cannot read it ({e})"))?;
             let pixels = pgm::from_pgm(&bytes, &file).map_err(|e| e.to_string())?;
-            Ok(report(&classifier, &pixels, &file, None))
+            report(&network, &pixels, &file, None)
         }
+        (None, None) => Err("which image? pass --index N or a .pgm file".into()),
     }
 }
 
@@ -165,30 +147,32 @@ pub fn run(args: &[String]) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    fn args(text: &str) -> Vec<String> {
-        text.split_whitespace().map(String::from).collect()
+    use clap::Parser;
+
+    fn parse(text: &str) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("mnist-classify").chain(text.split_whitespace()))
     }
 
     #[test]
     fn command_lines_are_parsed() {
+        let args = parse("--model m.bpnn --index 7").expect("valid");
+        assert_eq!(args.model, Some(PathBuf::from("m.bpnn")));
+        assert_eq!(args.index, Some(7));
         assert_eq!(
-            parse_args(&args("--model m.bpnn --index 7")),
-            Ok(Request {
-                model: PathBuf::from("m.bpnn"),
-                image: ImageSource::TestIndex(7)
-            })
+            parse("seven.pgm").expect("valid").image,
+            Some(PathBuf::from("seven.pgm"))
         );
-        assert_eq!(
-            parse_args(&args("seven.pgm")).map(|r| r.image),
-            Ok(ImageSource::Pgm(PathBuf::from("seven.pgm")))
-        );
-        assert!(
-            parse_args(&args("--index x")).is_err_and(|e| e.starts_with("--index x: not a number"))
-        );
-        assert!(parse_args(&args("")).is_err_and(|e| e.starts_with("which image?")));
-        assert!(
-            parse_args(&args("--fast 1")).is_err_and(|e| e.starts_with("unknown option --fast"))
-        );
+        for bad in [
+            "--index x",
+            "",
+            "--fast 1",
+            "--index 1 seven.pgm",
+            "a.pgm b.pgm",
+        ] {
+            let error = parse(bad).expect_err(bad);
+            assert_eq!(error.exit_code(), 2, "{bad}: {error}");
+        }
+        assert_eq!(parse("--help").expect_err("help").exit_code(), 0);
     }
 
     #[test]

@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 
 use ndarray::Array2;
 
-use crate::batch::Batch;
+use bookkit::NumpyRng;
+use ch03_training_loop::{Examples, TrainError};
+
 use crate::idx::{self, IdxError};
 
 /// The one command that downloads the data.
@@ -46,13 +48,23 @@ pub fn data_dir() -> PathBuf {
     workspace_root().join("data")
 }
 
-/// The root of the workspace (two folders above this crate).
+/// The root of the workspace, found at run time: the nearest folder with a workspace
+/// `Cargo.toml` above the crate cargo runs (`CARGO_MANIFEST_DIR`, which `cargo run` and
+/// `cargo test` set) or, without cargo, above the current folder. Never a path frozen in at
+/// compile time, so a copied or moved checkout uses its own `data/`.
 pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let is_workspace = |dir: &Path| {
+        std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|text| text.contains("[workspace]"))
+    };
+    start
         .ancestors()
-        .nth(2)
-        .unwrap_or(manifest_dir)
+        .find(|dir| is_workspace(dir))
+        .unwrap_or(&start)
         .to_path_buf()
 }
 
@@ -62,6 +74,30 @@ pub fn data_present() -> bool {
     [TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS]
         .iter()
         .all(|name| dir.join(name).is_file())
+}
+
+/// For tests that need the data: whether it is there. If not, under `CI=true` this fails the
+/// test (CI must run it); otherwise it writes `SKIPPED <test>: …` naming the fetch command
+/// straight to standard error, where `cargo test` shows it (libtest hides an `eprintln!`
+/// of a passing test), and the test returns early.
+///
+/// # Panics
+/// Without the data under `CI=true`.
+pub fn data_or_skip(test: &str) -> bool {
+    use std::io::Write;
+    if data_present() {
+        return true;
+    }
+    let message = format!(
+        "no MNIST data in {} (run `{FETCH_COMMAND}` first)",
+        data_dir().display()
+    );
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{test}: {message}; CI must run the tests that need the data"
+    );
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {message}");
+    false
 }
 
 /// What went wrong loading the data set.
@@ -121,23 +157,42 @@ impl From<IdxError> for DataError {
 
 /// Labelled images: `pixels` holds `len()` images of [`PIXELS`] bytes each, row by row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Examples {
+pub struct Digits {
     /// All pixels, image after image (0 = background, 255 = ink).
     pub pixels: Vec<u8>,
     /// The digit each image shows.
     pub labels: Vec<u8>,
+    /// The number of classes, the length of a one-hot target: 10, or 5 for digits 0–4.
+    pub classes: usize,
 }
 
 /// The official MNIST split: 60,000 training and 10,000 test examples.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mnist {
     /// The training set.
-    pub train: Examples,
+    pub train: Digits,
     /// The held-out test set (other writers than the training set).
-    pub test: Examples,
+    pub test: Digits,
 }
 
-impl Examples {
+/// The training images cut in two: the images to train on, and the validation images every
+/// decision of the chapter is made on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    /// The images the network is trained on.
+    pub train: Digits,
+    /// The images held out to compare configurations and epochs.
+    pub validation: Digits,
+}
+
+/// The seed of the validation split's shuffle.
+pub const SPLIT_SEED: u32 = 0;
+/// How many training images of the digits 0–4 are held out for validation.
+pub const VALIDATION_0_4: usize = 5_000;
+/// How many training images of all ten digits are held out for validation.
+pub const VALIDATION_ALL: usize = 10_000;
+
+impl Digits {
     /// The number of examples.
     pub fn len(&self) -> usize {
         self.labels.len()
@@ -159,10 +214,11 @@ impl Examples {
     // ANCHOR: digits_below
     /// Only the examples whose digit is below `classes` (the guide's subset is `classes = 5`:
     /// digits 0–4), in their original order.
-    pub fn digits_below(&self, classes: usize) -> Examples {
-        let mut kept = Examples {
+    pub fn digits_below(&self, classes: usize) -> Digits {
+        let mut kept = Digits {
             pixels: Vec::new(),
             labels: Vec::new(),
+            classes,
         };
         for (index, &label) in self.labels.iter().enumerate() {
             if usize::from(label) < classes {
@@ -178,119 +234,105 @@ impl Examples {
     /// The network inputs for the examples at `indices`: one row of 784 pixels per example,
     /// each byte divided by 255 so that it lies in [0, 1].
     pub fn inputs(&self, indices: &[usize]) -> Array2<f64> {
-        let mut inputs = Array2::zeros((indices.len(), PIXELS));
-        for (mut row, &index) in inputs.rows_mut().into_iter().zip(indices) {
-            for (x, &byte) in row.iter_mut().zip(self.image(index)) {
-                *x = PIXEL_VALUE[usize::from(byte)];
-            }
+        let mut values = Vec::with_capacity(indices.len() * PIXELS);
+        for &index in indices {
+            let image = self.image(index);
+            values.extend(image.iter().map(|&byte| PIXEL_VALUE[usize::from(byte)]));
         }
-        inputs
+        Array2::from_shape_vec((indices.len(), PIXELS), values)
+            .unwrap_or_else(|_| Array2::zeros((indices.len(), PIXELS)))
     }
 
     /// The one-hot targets for the examples at `indices`: digit 3 of 5 classes is
     /// `[0, 0, 0, 1, 0]`.
-    pub fn targets(&self, indices: &[usize], classes: usize) -> Array2<f64> {
-        let mut targets = Array2::zeros((indices.len(), classes));
+    pub fn targets(&self, indices: &[usize]) -> Array2<f64> {
+        let mut targets = Array2::zeros((indices.len(), self.classes));
         for (mut row, &index) in targets.rows_mut().into_iter().zip(indices) {
-            row[usize::from(self.labels[index])] = 1.0;
+            if let Some(target) = row.get_mut(usize::from(self.labels[index])) {
+                *target = 1.0;
+            }
         }
         targets
     }
     // ANCHOR_END: inputs
 
-    /// The same inputs as [`inputs`](Self::inputs), without the pixels that are 0 in every
-    /// one of these examples (see [`Batch`]).
-    pub fn batch(&self, indices: &[usize]) -> Batch {
-        let mut used = [false; PIXELS];
-        for &index in indices {
-            for (used, &byte) in used.iter_mut().zip(self.image(index)) {
-                *used |= byte != 0;
-            }
-        }
-        let columns: Vec<usize> = (0..PIXELS).filter(|&c| used[c]).collect();
-        let mut inputs = Array2::zeros((indices.len(), columns.len()));
-        for (mut row, &index) in inputs.rows_mut().into_iter().zip(indices) {
-            let image = self.image(index);
-            for (x, &column) in row.iter_mut().zip(&columns) {
-                *x = PIXEL_VALUE[usize::from(image[column])];
-            }
-        }
-        Batch { inputs, columns }
-    }
-}
-
-/// The ink of every image: its non-zero pixels and their values, listed once so that a
-/// [`Batch`] can be assembled without scanning the blank background again every epoch.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ink {
-    /// Where each image's entries start in `entries` (one more than there are images).
-    starts: Vec<usize>,
-    /// `(position 0–783, value 1–255)` of every non-zero pixel, image after image.
-    entries: Vec<(u16, u8)>,
-}
-
-impl Ink {
-    /// Lists the non-zero pixels of every image of `examples`.
-    pub fn new(examples: &Examples) -> Self {
-        let mut ink = Self {
-            starts: vec![0],
-            entries: Vec::new(),
+    /// The examples at `indices`, in that order.
+    pub fn select(&self, indices: &[usize]) -> Digits {
+        let mut selected = Digits {
+            pixels: Vec::with_capacity(indices.len().min(self.len()) * PIXELS),
+            labels: Vec::new(),
+            classes: self.classes,
         };
-        for image in examples.pixels.chunks_exact(PIXELS) {
-            for (position, &value) in (0..).zip(image) {
-                if value != 0 {
-                    ink.entries.push((position, value));
-                }
-            }
-            ink.starts.push(ink.entries.len());
+        for &index in indices.iter().filter(|&&index| index < self.len()) {
+            selected.pixels.extend_from_slice(self.image(index));
+            selected.labels.push(self.labels[index]);
         }
-        ink
+        selected
     }
 
-    /// The non-zero pixels of image `index`.
-    fn of(&self, index: usize) -> &[(u16, u8)] {
-        &self.entries[self.starts[index]..self.starts[index + 1]]
+    // ANCHOR: split
+    /// Holds out `count` images for validation: shuffle the positions with numpy's
+    /// `RandomState(seed).permutation(n)`, the first `count` positions (sorted) are the
+    /// validation images, the others (sorted) the images to train on.
+    pub fn split(&self, count: usize, seed: u32) -> Split {
+        let order = NumpyRng::seed(seed).permutation(self.len());
+        let (validation, train) = order.split_at(count.min(order.len()));
+        let (mut validation, mut train) = (validation.to_vec(), train.to_vec());
+        validation.sort_unstable();
+        train.sort_unstable();
+        Split {
+            train: self.select(&train),
+            validation: self.select(&validation),
+        }
     }
+    // ANCHOR_END: split
 
-    /// The same batch as [`Examples::batch`] for the same examples, built from the ink only.
-    pub fn batch(&self, indices: &[usize]) -> Batch {
-        // Read one value from every cache line of these images first: the reads are
-        // independent, so the processor fetches all the lines from memory at the same time
-        // instead of one image after the other.
-        let touched: u32 = indices
-            .iter()
-            .flat_map(|&index| self.of(index).iter().step_by(16))
-            .map(|&(_, value)| u32::from(value))
-            .sum();
-        std::hint::black_box(touched);
-        const UNUSED: usize = usize::MAX;
-        let mut column_of = [UNUSED; PIXELS];
+    /// Checks that every index exists and every label is below the number of classes.
+    fn check(&self, indices: &[usize]) -> Result<(), TrainError> {
         for &index in indices {
-            for &(pixel, _) in self.of(index) {
-                column_of[usize::from(pixel)] = 0;
+            let Some(&label) = self.labels.get(index) else {
+                return Err(TrainError::Data {
+                    problem: format!("image {index} does not exist: there are {}", self.len()),
+                });
+            };
+            if usize::from(label) >= self.classes {
+                return Err(TrainError::Data {
+                    problem: format!(
+                        "image {index} is labelled {label} but there are {} classes: keep the \
+                         digits below {} (digits_below)",
+                        self.classes, self.classes
+                    ),
+                });
             }
         }
-        let mut columns = Vec::new();
-        for (pixel, column) in column_of.iter_mut().enumerate() {
-            if *column != UNUSED {
-                *column = columns.len();
-                columns.push(pixel);
-            }
+        if self.pixels.len() != self.len() * PIXELS {
+            return Err(TrainError::Data {
+                problem: format!(
+                    "{} pixels for {} labels: each image needs {PIXELS}",
+                    self.pixels.len(),
+                    self.len()
+                ),
+            });
         }
-        let width = columns.len();
-        let mut inputs = vec![0.0; indices.len() * width];
-        for (row, &index) in inputs.chunks_exact_mut(width.max(1)).zip(indices) {
-            for &(pixel, value) in self.of(index) {
-                row[column_of[usize::from(pixel)]] = PIXEL_VALUE[usize::from(value)];
-            }
-        }
-        let inputs = Array2::from_shape_vec((indices.len(), width), inputs)
-            .unwrap_or_else(|_| Array2::zeros((indices.len(), width)));
-        Batch { inputs, columns }
+        Ok(())
     }
 }
 
-fn read_examples(dir: &Path, images_name: &str, labels_name: &str) -> Result<Examples, DataError> {
+// ANCHOR: examples
+/// Chapter 3's training loop draws its mini-batches from the images through this trait.
+impl Examples for Digits {
+    fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    fn batch(&self, indices: &[usize]) -> Result<(Array2<f64>, Array2<f64>), TrainError> {
+        self.check(indices)?;
+        Ok((self.inputs(indices), self.targets(indices)))
+    }
+}
+// ANCHOR_END: examples
+
+fn read_digits(dir: &Path, images_name: &str, labels_name: &str) -> Result<Digits, DataError> {
     let images_path = dir.join(images_name);
     let images = idx::read_images(&images_path)?;
     let labels = idx::read_labels(&dir.join(labels_name))?;
@@ -309,9 +351,10 @@ fn read_examples(dir: &Path, images_name: &str, labels_name: &str) -> Result<Exa
             labels: labels.0.len(),
         });
     }
-    Ok(Examples {
+    Ok(Digits {
         pixels: images.pixels,
         labels: labels.0,
+        classes: 10,
     })
 }
 
@@ -321,8 +364,8 @@ fn read_examples(dir: &Path, images_name: &str, labels_name: &str) -> Result<Exa
 /// A one-line [`DataError`] naming the file, the problem and the command that fixes it.
 pub fn load_from(dir: &Path) -> Result<Mnist, DataError> {
     Ok(Mnist {
-        train: read_examples(dir, TRAIN_IMAGES, TRAIN_LABELS)?,
-        test: read_examples(dir, TEST_IMAGES, TEST_LABELS)?,
+        train: read_digits(dir, TRAIN_IMAGES, TRAIN_LABELS)?,
+        test: read_digits(dir, TEST_IMAGES, TEST_LABELS)?,
     })
 }
 
@@ -338,34 +381,61 @@ pub fn mnist() -> Result<&'static Mnist, String> {
         .map_err(Clone::clone)
 }
 
-/// The official training and test examples of the digits below `classes`, shared per process.
+/// The chapter's data for the digits below some number of classes: the official training
+/// images split into training and validation images, and the official test images.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    /// The training images, with the validation images held out.
+    pub split: Split,
+    /// The official test images, used once per final model.
+    pub test: Digits,
+}
+
+impl Project {
+    /// Keeps the digits below `classes` of `mnist` and holds out [`VALIDATION_0_4`] (for 5
+    /// classes or fewer) or [`VALIDATION_ALL`] training images, shuffled with [`SPLIT_SEED`].
+    pub fn new(mnist: &Mnist, classes: usize) -> Self {
+        let count = if classes <= 5 {
+            VALIDATION_0_4
+        } else {
+            VALIDATION_ALL
+        };
+        Self {
+            split: mnist.train.digits_below(classes).split(count, SPLIT_SEED),
+            test: mnist.test.digits_below(classes),
+        }
+    }
+}
+
+/// The [`Project`] of the digits below `classes` (5 or 10), built once per process.
 ///
 /// # Errors
-/// When the data cannot be loaded (see [`mnist`]).
-pub fn subset(classes: usize) -> Result<&'static Mnist, String> {
-    static DIGITS_0_TO_4: OnceLock<Mnist> = OnceLock::new();
-    let all = mnist()?;
-    Ok(match classes {
-        5 => DIGITS_0_TO_4.get_or_init(|| Mnist {
-            train: all.train.digits_below(5),
-            test: all.test.digits_below(5),
-        }),
-        _ => all,
-    })
+/// When the data cannot be loaded (see [`mnist`]), or `classes` is neither 5 nor 10.
+pub fn project(classes: usize) -> Result<&'static Project, String> {
+    static FIVE: OnceLock<Project> = OnceLock::new();
+    static TEN: OnceLock<Project> = OnceLock::new();
+    let cell = match classes {
+        5 => &FIVE,
+        10 => &TEN,
+        _ => return Err(format!("{classes} classes: the chapter uses 5 or 10")),
+    };
+    let mnist = mnist()?;
+    Ok(cell.get_or_init(|| Project::new(mnist, classes)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn three_examples() -> Examples {
+    fn three_examples() -> Digits {
         let mut pixels = vec![0; 3 * PIXELS];
         pixels[0] = 255;
         pixels[PIXELS + 1] = 51;
         pixels[2 * PIXELS + 2] = 1;
-        Examples {
+        Digits {
             pixels,
             labels: vec![7, 3, 0],
+            classes: 10,
         }
     }
 
@@ -386,29 +456,50 @@ mod tests {
     }
 
     #[test]
-    fn batch_keeps_only_used_pixels() {
+    fn batches_check_indices_and_labels() {
         let examples = three_examples();
-        let batch = examples.batch(&[2, 1]);
-        assert_eq!(batch.columns, vec![1, 2]);
-        assert_eq!(
-            batch.inputs,
-            ndarray::array![[0.0, 1.0 / 255.0], [0.2, 0.0]]
+        let (inputs, targets) = examples.batch(&[2, 1]).expect("valid");
+        assert_eq!(inputs.dim(), (2, PIXELS));
+        assert_eq!(targets[[1, 3]], 1.0);
+        let error = examples.batch(&[3]).expect_err("no image 3");
+        assert!(
+            error.to_string().contains("image 3 does not exist"),
+            "{error}"
         );
-        assert_eq!(batch, Batch::from_dense(examples.inputs(&[2, 1]).view()));
+        let five = Digits {
+            classes: 5,
+            ..examples
+        };
+        let error = five.batch(&[0]).expect_err("label 7 of 5 classes");
+        assert!(
+            error
+                .to_string()
+                .contains("labelled 7 but there are 5 classes"),
+            "{error}"
+        );
     }
 
     #[test]
-    fn ink_builds_the_same_batches() {
-        let examples = three_examples();
-        let ink = Ink::new(&examples);
-        for indices in [vec![0, 1, 2], vec![2, 1], vec![1]] {
-            assert_eq!(ink.batch(&indices), examples.batch(&indices));
-        }
+    fn the_split_is_numpys_permutation() {
+        let digits = Digits {
+            pixels: (0..10 * PIXELS).map(|i| (i / PIXELS) as u8).collect(),
+            labels: (0..10).collect(),
+            classes: 10,
+        };
+        // np.random.RandomState(0).permutation(10) = [2 8 4 9 1 6 7 3 0 5]
+        let split = digits.split(3, 0);
+        assert_eq!(split.validation.labels, vec![2, 4, 8]);
+        assert_eq!(split.train.labels, vec![0, 1, 3, 5, 6, 7, 9]);
+        assert_eq!(split.train.image(2)[0], 3);
     }
 
     #[test]
     fn targets_are_one_hot() {
-        let targets = three_examples().targets(&[1, 2], 5);
+        let five = Digits {
+            classes: 5,
+            ..three_examples()
+        };
+        let targets = five.targets(&[1, 2]);
         assert_eq!(
             targets,
             ndarray::array![[0.0, 0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0]]

@@ -10,7 +10,9 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 use crate::data::{self, SIDE};
-use crate::experiments::{self, DEEP10, DEEP10_RATE2, DEEP10_SCHEDULE, MSE10, SOFTMAX5, SOFTMAX10};
+use crate::experiments::{
+    self, DEEP10, DEEP10_RATE2, DEEP10_SCHEDULE, MSE10, SOFTMAX5, SOFTMAX10, final_test,
+};
 use crate::listings::percent;
 use crate::train::{GUIDE, Schedule, TrainConfig, TrainedRun};
 
@@ -107,12 +109,11 @@ pub fn first_digits() -> BookResult<Figure> {
     Ok(Figure { data, svg })
 }
 
-/// The test digits the guide's network gets wrong.
+/// The test digits the guide's final model gets wrong.
 pub fn misclassified() -> BookResult<Figure> {
-    let run = run(&GUIDE)?;
-    let test = &data::subset(5)?.test;
-    let wrong: Vec<usize> = run
-        .final_test()
+    let evaluation = final_test(&GUIDE)?;
+    let test = &data::project(5)?.test;
+    let wrong: Vec<usize> = evaluation
         .predictions
         .iter()
         .zip(&test.labels)
@@ -124,11 +125,7 @@ pub fn misclassified() -> BookResult<Figure> {
         .iter()
         .take(24)
         .map(|&i| {
-            let caption = format!(
-                "{} read as {}",
-                test.labels[i],
-                run.final_test().predictions[i]
-            );
+            let caption = format!("{} read as {}", test.labels[i], evaluation.predictions[i]);
             (test.image(i).to_vec(), caption)
         })
         .collect();
@@ -228,17 +225,17 @@ fn range_of(curves: &[Curve]) -> Range<f64> {
     (low - pad)..(high + pad)
 }
 
-/// The guide's loss curve and test accuracy per epoch.
+/// The guide's loss curve and validation accuracy per epoch.
 pub fn loss_curve() -> BookResult<Figure> {
     let run = run(&GUIDE)?;
-    let mut data = String::from("epoch  loss (MSE)  test accuracy\n");
+    let mut data = String::from("epoch  loss (MSE)  validation accuracy\n");
     for (epoch, stats) in run.history.iter().enumerate() {
         writeln!(
             data,
-            "{:>5}  {:>10.6}  {:>13}",
+            "{:>5}  {:>10.6}  {:>19}",
             epoch + 1,
             stats.train_loss,
-            percent(stats.test.accuracy())
+            percent(stats.validation.accuracy())
         )?;
     }
     let loss = [Curve {
@@ -248,24 +245,24 @@ pub fn loss_curve() -> BookResult<Figure> {
         dashed: false,
     }];
     let accuracy = [Curve {
-        label: "test accuracy".into(),
+        label: "validation accuracy".into(),
         color: colors::RED,
-        points: per_epoch(run, |s| 100.0 * s.test.accuracy()),
+        points: per_epoch(run, |s| 100.0 * s.validation.accuracy()),
         dashed: false,
     }];
-    let svg = plot::svg(1000, 400, |root| {
-        let panels = root.split_evenly((1, 2));
+    let svg = plot::svg(750, 760, |root| {
+        let panels = root.split_evenly((2, 1));
         epoch_chart(
             &panels[0],
             "Training loss (MSE), digits 0-4",
             "loss",
-            0.0..0.025,
+            range_of(&loss),
             &loss,
             SeriesLabelPosition::UpperRight,
         )?;
         epoch_chart(
             &panels[1],
-            "Test accuracy",
+            "Validation accuracy",
             "accuracy (%)",
             range_of(&accuracy),
             &accuracy,
@@ -276,27 +273,17 @@ pub fn loss_curve() -> BookResult<Figure> {
     Ok(Figure { data, svg })
 }
 
-/// Sigmoid + squared error against softmax + cross-entropy, on 5 and on 10 digits.
+/// Sigmoid + MSE against softmax + cross-entropy, on 5 and on 10 digits.
 pub fn mse_vs_softmax() -> BookResult<Figure> {
     let runs = [
-        (
-            run(&GUIDE)?,
-            "0-4, sigmoid + squared error",
-            colors::BLUE,
-            false,
-        ),
+        (run(&GUIDE)?, "0-4, sigmoid + MSE", colors::BLUE, false),
         (
             run(&SOFTMAX5)?,
             "0-4, softmax + cross-entropy",
             colors::RED,
             false,
         ),
-        (
-            run(&MSE10)?,
-            "0-9, sigmoid + squared error",
-            colors::BLUE,
-            true,
-        ),
+        (run(&MSE10)?, "0-9, sigmoid + MSE", colors::BLUE, true),
         (
             run(&SOFTMAX10)?,
             "0-9, softmax + cross-entropy",
@@ -304,60 +291,42 @@ pub fn mse_vs_softmax() -> BookResult<Figure> {
             true,
         ),
     ];
-    let curves = |value: fn(&crate::train::EpochStats) -> f64| -> Vec<Curve> {
-        runs.iter()
-            .map(|&(run, label, color, dashed)| Curve {
-                label: label.to_string(),
-                color,
-                points: per_epoch(run, value),
-                dashed,
-            })
-            .collect()
-    };
-    let mse = curves(|s| s.test.mse);
-    let accuracy = curves(|s| 100.0 * s.test.accuracy());
-    let mut data = String::from("test MSE of the outputs / test accuracy, per epoch\nepoch");
+    let accuracy: Vec<Curve> = runs
+        .iter()
+        .map(|&(run, label, color, dashed)| Curve {
+            label: label.to_string(),
+            color,
+            points: per_epoch(run, |s| 100.0 * s.validation.accuracy()),
+            dashed,
+        })
+        .collect();
+    let mut data = String::from("validation accuracy per epoch\nepoch");
     for (run, ..) in &runs {
-        write!(data, "  {:>17}", run.config.name)?;
+        write!(data, "  {:>12}", run.config.name)?;
     }
     writeln!(data)?;
     for epoch in 0..GUIDE.epochs {
         write!(data, "{:>5}", epoch + 1)?;
         for (run, ..) in &runs {
-            let stats = &run.history[epoch];
-            write!(
-                data,
-                "  {:.5} / {:>7}",
-                stats.test.mse,
-                percent(stats.test.accuracy())
-            )?;
+            let accuracy = run.history[epoch].validation.accuracy();
+            write!(data, "  {:>12}", percent(accuracy))?;
         }
         writeln!(data)?;
     }
-    let svg = plot::svg(1100, 440, |root| {
-        let panels = root.split_evenly((1, 2));
+    let svg = plot::svg(750, 480, |root| {
         epoch_chart(
-            &panels[0],
-            "Test MSE of the outputs",
-            "mean squared error",
-            range_of(&mse),
-            &mse,
-            SeriesLabelPosition::UpperRight,
-        )?;
-        epoch_chart(
-            &panels[1],
-            "Test accuracy",
+            root,
+            "Validation accuracy",
             "accuracy (%)",
             range_of(&accuracy),
             &accuracy,
             SeriesLabelPosition::LowerRight,
-        )?;
-        Ok(())
+        )
     })?;
     Ok(Figure { data, svg })
 }
 
-/// Test accuracy per epoch of the deeper network with three learning-rate plans.
+/// Validation accuracy per epoch of the deeper network with three learning-rate plans.
 pub fn schedule() -> BookResult<Figure> {
     let plans = [
         (&DEEP10, "constant 0.5", colors::BLUE),
@@ -369,14 +338,14 @@ pub fn schedule() -> BookResult<Figure> {
         ),
     ];
     let mut curves = Vec::new();
-    let mut data = String::from("test accuracy per epoch, network [784, 128, 64, 10]\nepoch");
+    let mut data = String::from("validation accuracy per epoch, network [784, 128, 64, 10]\nepoch");
     for (config, label, color) in plans {
         let run = run(config)?;
         write!(data, "  {label:>26}")?;
         curves.push(Curve {
             label: label.to_string(),
             color,
-            points: per_epoch(run, |s| 100.0 * s.test.accuracy()),
+            points: per_epoch(run, |s| 100.0 * s.validation.accuracy()),
             // Dashed, so that the identical first five epochs of the two 2.0 runs both show.
             dashed: config.schedule != Schedule::Constant,
         });
@@ -389,11 +358,11 @@ pub fn schedule() -> BookResult<Figure> {
         }
         writeln!(data)?;
     }
-    let svg = plot::svg(700, 440, |root| {
+    let svg = plot::svg(750, 480, |root| {
         epoch_chart(
             root,
             "Learning-rate plans, all ten digits",
-            "test accuracy (%)",
+            "validation accuracy (%)",
             range_of(&curves),
             &curves,
             SeriesLabelPosition::LowerRight,

@@ -1,15 +1,21 @@
-//! The training loop: epochs of shuffled mini-batches, evaluation on the test set after each
-//! epoch, and the record of what happened.
+//! The project's training run: Chapter 3's `train_epoch` over shuffled mini-batches of images,
+//! measured on the validation images after every epoch, with Chapter 4's early stopping (the
+//! weights of the best validation epoch are kept) and its training-health check.
+//!
+//! Nothing here trains on its own: every update is Chapter 3's `train_batch`, every forward
+//! and backward pass is Chapter 2's `Network`.
 
 use std::fmt;
 use std::time::Instant;
 
 use bookkit::NumpyRng;
-use ch02_backpropagation::{Network, NetworkError};
-use ndarray::Array2;
+use ch02_backpropagation::{Loss, MeanSquaredError, Network, NetworkError, SoftmaxCrossEntropy};
+use ch03_training_loop::{Examples, TrainError, check_learning_rate, train_epoch};
+use ch04_training_in_practice::debugging::{EpochLog, Symptom, diagnose};
+use ch04_training_in_practice::monitor::EarlyStopping;
+use ndarray::{Array2, Axis};
 
-use crate::batch::{Loss, PartGradients, Trainer, forward_batch, squared_error_sum};
-use crate::data::{Examples, Ink, Mnist, PIXELS};
+use crate::data::{Digits, PIXELS, Split};
 
 /// How the learning rate changes from epoch to epoch.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,7 +55,7 @@ impl Schedule {
 }
 
 /// Everything that defines one training run.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy)]
 pub struct TrainConfig {
     /// A short name, used in tables and file names.
     pub name: &'static str,
@@ -57,8 +63,8 @@ pub struct TrainConfig {
     pub layers: &'static [usize],
     /// Train and test on the digits `0..classes` (5: digits 0–4, 10: all).
     pub classes: usize,
-    /// The output layer and its loss.
-    pub loss: Loss,
+    /// The loss (and with it the output layer: sigmoid for MSE, softmax for cross-entropy).
+    pub loss: &'static dyn Loss,
     /// The learning rate of the first epoch.
     pub learning_rate: f64,
     /// How the learning rate changes over the epochs.
@@ -72,14 +78,16 @@ pub struct TrainConfig {
 }
 
 // ANCHOR: guide_config
-/// The guide's project: digits 0–4, a [784, 64, 5] sigmoid network trained on the squared
-/// error with learning rate 0.5, mini-batches of 32, 15 epochs, seed 42.
+/// The guide's project: digits 0–4, a [784, 64, 5] sigmoid network, mini-batches of 32,
+/// 15 epochs, seed 42. The guide's "learning rate 0.5" steps along `2(a - t)`, the gradient
+/// of the squared error *summed* over the 5 outputs; on Chapter 2's mean over the outputs
+/// the same steps take learning rate 5 × 0.5 = 2.5.
 pub const GUIDE: TrainConfig = TrainConfig {
     name: "guide",
     layers: &[784, 64, 5],
     classes: 5,
-    loss: Loss::SquaredError,
-    learning_rate: 0.5,
+    loss: &MeanSquaredError,
+    learning_rate: 2.5,
     schedule: Schedule::Constant,
     batch_size: 32,
     epochs: 15,
@@ -89,55 +97,53 @@ pub const GUIDE: TrainConfig = TrainConfig {
 
 /// What went wrong setting up or running a training run.
 #[derive(Debug, Clone, PartialEq)]
-pub enum TrainError {
+pub enum RunError {
     /// The configuration cannot work: layers that do not fit the data, no classes, …
     Config {
         /// What is wrong, and how to fix it.
         problem: String,
     },
-    /// The network itself refused the layer sizes.
-    Network(NetworkError),
-    /// The loss stopped being a number: the weights blew up.
-    Diverged {
-        /// The epoch (counting from 1) in which it happened.
-        epoch: usize,
-        /// The learning rate of that epoch.
-        learning_rate: f64,
-    },
+    /// Chapter 3's training loop stopped (bad data, or a loss that became NaN or infinite).
+    Train(TrainError),
 }
 
-impl fmt::Display for TrainError {
+impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Config { problem } => write!(f, "{problem}"),
-            Self::Network(error) => write!(f, "{error}"),
-            Self::Diverged {
-                epoch,
-                learning_rate,
-            } => write!(
-                f,
-                "the loss became NaN or infinite in epoch {epoch} (learning rate {learning_rate}): \
-                 lower the learning rate"
-            ),
+            Self::Train(error) => write!(f, "{error}"),
         }
     }
 }
 
-impl std::error::Error for TrainError {}
+impl std::error::Error for RunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Train(error) => Some(error),
+            Self::Config { .. } => None,
+        }
+    }
+}
 
-impl From<NetworkError> for TrainError {
+impl From<TrainError> for RunError {
+    fn from(error: TrainError) -> Self {
+        Self::Train(error)
+    }
+}
+
+impl From<NetworkError> for RunError {
     fn from(error: NetworkError) -> Self {
-        Self::Network(error)
+        Self::Train(TrainError::Network(error))
     }
 }
 
 impl TrainConfig {
     /// Checks that there are 2 to 10 classes, the layers fit 28 × 28 images and `classes`
-    /// outputs, and the batch size and learning rate are positive.
+    /// outputs, and the batch size, epochs and learning rate are positive.
     ///
     /// # Errors
-    /// [`TrainError::Config`] naming what does not fit.
-    pub fn check(&self) -> Result<(), TrainError> {
+    /// [`RunError::Config`] naming what does not fit.
+    pub fn check(&self) -> Result<(), RunError> {
         let first = self.layers.first().copied().unwrap_or(0);
         let last = self.layers.last().copied().unwrap_or(0);
         let problem = if !(2..=10).contains(&self.classes) {
@@ -153,66 +159,43 @@ impl TrainConfig {
             )
         } else if self.batch_size == 0 {
             "batch size 0: use at least 1 example per batch".to_string()
-        } else if !(self.learning_rate > 0.0 && self.learning_rate.is_finite()) {
-            format!(
-                "learning rate {}: use a positive number",
-                self.learning_rate
-            )
+        } else if self.epochs == 0 {
+            "0 epochs: train for at least 1".to_string()
         } else {
-            return Ok(());
+            return check_learning_rate(self.learning_rate).map_err(RunError::from);
         };
-        Err(TrainError::Config { problem })
+        Err(RunError::Config { problem })
+    }
+
+    /// The network this configuration starts from, drawn from `rng`, with the output layer
+    /// its loss needs.
+    ///
+    /// # Errors
+    /// [`RunError`] for layer sizes the network refuses.
+    pub fn network(&self, rng: &mut NumpyRng) -> Result<Network, RunError> {
+        let network = Network::from_rng(self.layers, rng)?;
+        Ok(network.with_output(self.loss.output_activation()))
     }
 }
 
-/// A trained network together with the output layer it was trained with.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Classifier {
-    /// The weights and biases.
-    pub network: Network,
-    /// Which loss (and so which output activation) it was trained with.
-    pub loss: Loss,
-}
-
-impl Classifier {
-    /// The output of the network for every row of `inputs`.
-    pub fn outputs(&self, inputs: &Array2<f64>) -> Array2<f64> {
-        let mut activations = forward_batch(&self.network, self.loss, inputs.view());
-        activations.pop().unwrap_or_default()
-    }
-
-    /// The predicted digit and the network's outputs for one image of raw pixels (0–255).
-    pub fn classify(&self, pixels: &[u8]) -> (usize, Vec<f64>) {
-        let inputs =
-            Array2::from_shape_fn((1, pixels.len()), |(_, j)| f64::from(pixels[j]) / 255.0);
-        let outputs = self.outputs(&inputs).row(0).to_vec();
-        (argmax(&outputs), outputs)
+/// The loss of a configuration by name, for the model file and the command line.
+pub fn loss_named(name: &str) -> Option<&'static dyn Loss> {
+    match name {
+        "mse" => Some(&MeanSquaredError),
+        "softmax" => Some(&SoftmaxCrossEntropy),
+        _ => None,
     }
 }
 
-/// The index of the largest value (the first one on ties, like `np.argmax`).
-pub fn argmax(values: &[f64]) -> usize {
-    let mut best = 0;
-    for (index, &value) in values.iter().enumerate() {
-        if value > values[best] {
-            best = index;
-        }
-    }
-    best
-}
-
-/// How a classifier does on a set of examples.
+/// How a network does on a set of digits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Evaluation {
     /// The predicted digit of every example.
     pub predictions: Vec<u8>,
     /// How many predictions are right.
     pub correct: usize,
-    /// The mean reported loss per example (MSE or cross-entropy, as trained).
+    /// The mean loss per example (the loss the network was trained with).
     pub loss: f64,
-    /// The mean squared error of the outputs against the one-hot targets, whatever the loss:
-    /// a common yardstick for sigmoid and softmax outputs.
-    pub mse: f64,
 }
 
 impl Evaluation {
@@ -222,35 +205,53 @@ impl Evaluation {
     }
 }
 
-/// Runs `classifier` over `examples` in chunks of 1,000 (to bound memory).
-pub fn evaluate(classifier: &Classifier, examples: &Examples, classes: usize) -> Evaluation {
+/// The index of the largest value (the first one on ties, like `np.argmax`).
+pub fn argmax(values: impl IntoIterator<Item = f64>) -> usize {
+    let mut best = (0, f64::NEG_INFINITY);
+    for (index, value) in values.into_iter().enumerate() {
+        if value > best.1 {
+            best = (index, value);
+        }
+    }
+    best.0
+}
+
+// ANCHOR: evaluate
+/// Runs `network` over `digits` a thousand images at a time (Chapter 2's `forward_batch`)
+/// and counts the predictions (the largest output) that match the labels.
+///
+/// # Errors
+/// [`RunError`] when the images or labels do not fit the network.
+pub fn evaluate(
+    network: &Network,
+    loss: &dyn Loss,
+    digits: &Digits,
+) -> Result<Evaluation, RunError> {
     let mut evaluation = Evaluation {
-        predictions: Vec::with_capacity(examples.len()),
+        predictions: Vec::new(),
         correct: 0,
         loss: 0.0,
-        mse: 0.0,
     };
-    let all: Vec<usize> = (0..examples.len()).collect();
+    let all: Vec<usize> = (0..digits.len()).collect();
     for chunk in all.chunks(1000) {
-        let outputs = classifier.outputs(&examples.inputs(chunk));
-        let targets = examples.targets(chunk, classes);
-        evaluation.loss += classifier.loss.reported_sum(outputs.view(), targets.view());
-        evaluation.mse += squared_error_sum(outputs.view(), targets.view()) / classes as f64;
+        let (inputs, targets) = digits.batch(chunk)?;
+        let mut activations = network.forward_batch(inputs.view())?;
+        let outputs = activations.pop().unwrap_or_default();
+        evaluation.loss += loss.total(outputs.view(), targets.view());
         for (row, &index) in outputs.rows().into_iter().zip(chunk) {
-            let predicted = argmax(row.as_slice().unwrap_or(&row.to_vec()));
+            let predicted = argmax(row.iter().copied());
             evaluation
                 .predictions
                 .push(u8::try_from(predicted).unwrap_or(u8::MAX));
-            if predicted == usize::from(examples.labels[index]) {
+            if predicted == usize::from(digits.labels[index]) {
                 evaluation.correct += 1;
             }
         }
     }
-    let count = examples.len().max(1) as f64;
-    evaluation.loss /= count;
-    evaluation.mse /= count;
-    evaluation
+    evaluation.loss /= digits.len().max(1) as f64;
+    Ok(evaluation)
 }
+// ANCHOR_END: evaluate
 
 /// What one epoch did.
 #[derive(Debug, Clone, PartialEq)]
@@ -258,21 +259,30 @@ pub struct EpochStats {
     /// The learning rate used in this epoch.
     pub learning_rate: f64,
     /// The mean loss over the epoch's training examples, each measured just before the step
-    /// its batch took (the guide's `total_loss / n`).
+    /// its batch took (what Chapter 3's `train_epoch` returns).
     pub train_loss: f64,
-    /// Test-set results after the epoch.
-    pub test: Evaluation,
+    /// The length of the mean gradient over the first [`HEALTH_EXAMPLES`] training images
+    /// after the epoch (for Chapter 4's health check).
+    pub gradient_norm: f64,
+    /// Validation results after the epoch.
+    pub validation: Evaluation,
     /// Seconds spent training (not evaluating) in this epoch.
     pub seconds: f64,
 }
 
+/// How many training images the health check measures the gradient on.
+pub const HEALTH_EXAMPLES: usize = 500;
+
 /// A finished training run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct TrainedRun {
     /// The configuration it ran with.
     pub config: TrainConfig,
-    /// The trained classifier.
-    pub classifier: Classifier,
+    /// The network after the epoch with the best validation accuracy (Chapter 4's early
+    /// stopping keeps it).
+    pub best: Network,
+    /// That epoch, counting from 0.
+    pub best_epoch: usize,
     /// One entry per epoch.
     pub history: Vec<EpochStats>,
     /// Number of training examples.
@@ -280,43 +290,54 @@ pub struct TrainedRun {
 }
 
 impl TrainedRun {
-    /// Test results after the last epoch.
-    pub fn final_test(&self) -> &Evaluation {
-        &self.history[self.history.len() - 1].test
+    /// Validation results after the last epoch.
+    pub fn last_validation(&self) -> Option<&Evaluation> {
+        self.history.last().map(|stats| &stats.validation)
+    }
+
+    /// The validation accuracy of the kept (best) epoch.
+    pub fn best_accuracy(&self) -> f64 {
+        self.history
+            .get(self.best_epoch)
+            .map_or(0.0, |stats| stats.validation.accuracy())
+    }
+
+    /// Chapter 4's health check on the run's log (an empty list for a healthy run).
+    pub fn symptoms(&self) -> Vec<Symptom> {
+        let log: Vec<EpochLog> = self
+            .history
+            .iter()
+            .map(|stats| EpochLog {
+                loss: stats.train_loss,
+                gradient_norm: stats.gradient_norm,
+            })
+            .collect();
+        diagnose(&log)
     }
 
     /// The one-line summary printed at the end of a run.
     pub fn summary(&self) -> String {
-        let test = self.final_test();
         format!(
-            "{}: test accuracy {:.2}% ({} of {}) after {} epochs",
+            "{}: validation accuracy {:.2}% after epoch {} of {} (the weights kept)",
             self.config.name,
-            100.0 * test.accuracy(),
-            test.correct,
-            test.predictions.len(),
+            100.0 * self.best_accuracy(),
+            self.best_epoch + 1,
             self.history.len()
         )
     }
 }
 
-/// Where a run is, reported after every mini-batch (for a progress bar).
+/// Where a run is, reported after every epoch (for a progress bar).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
     /// The epoch, counting from 1.
     pub epoch: usize,
     /// Number of epochs in the run.
     pub epochs: usize,
-    /// Mini-batches done in this epoch.
-    pub batch: usize,
-    /// Mini-batches per epoch.
-    pub batches: usize,
 }
 
-/// Something told about the progress of a run: a progress bar, or nothing. (`Send`, because
-/// a run happens on one of the training threads.)
-pub trait Observer: Send {
-    /// Called after every mini-batch.
-    fn batch_done(&mut self, progress: Progress);
+/// Something told about the progress of a run: a progress bar, or nothing.
+pub trait Observer {
     /// Called after every epoch, with its results.
     fn epoch_done(&mut self, progress: Progress, stats: &EpochStats);
 }
@@ -325,128 +346,106 @@ pub trait Observer: Send {
 pub struct Quiet;
 
 impl Observer for Quiet {
-    fn batch_done(&mut self, _: Progress) {}
     fn epoch_done(&mut self, _: Progress, _: &EpochStats) {}
 }
 
+/// The length of the mean gradient of `loss` over the first [`HEALTH_EXAMPLES`] of `digits`.
+fn gradient_norm(network: &Network, loss: &dyn Loss, digits: &Digits) -> Result<f64, RunError> {
+    let indices: Vec<usize> = (0..digits.len().min(HEALTH_EXAMPLES)).collect();
+    let (inputs, targets) = digits.batch(&indices)?;
+    let activations = network.forward_batch(inputs.view())?;
+    let outputs = activations[activations.len() - 1].view();
+    let deltas = loss.output_deltas(outputs, targets.view());
+    let mut gradients = network.backward_batch(&activations, deltas)?;
+    gradients.scale(1.0 / indices.len().max(1) as f64);
+    Ok(gradients.norm())
+}
+
 // ANCHOR: train
-/// Trains a network as `config` says on the official training set of `data` (already
-/// restricted to the config's digits), evaluating on its test set after every epoch.
+/// Trains a network as `config` says on `data.train`: each epoch is Chapter 3's
+/// `train_epoch` (shuffle, mini-batches, one update each); after it, the network is measured
+/// on `data.validation`, and Chapter 4's early stopping keeps the weights of the epoch with
+/// the best validation accuracy. The test set plays no part.
 ///
 /// # Errors
-/// [`TrainError`] when the layers do not fit the data or the loss becomes NaN.
+/// [`RunError`] when the configuration does not fit the data or training fails (a loss that
+/// became NaN or infinite stops it with Chapter 3's error).
 pub fn train(
     config: &TrainConfig,
-    data: &Mnist,
+    data: &Split,
     observer: &mut dyn Observer,
-) -> Result<TrainedRun, TrainError> {
+) -> Result<TrainedRun, RunError> {
     config.check()?;
-    // Run inside a pool of worker threads (one per core, or RAYON_NUM_THREADS), so that the
-    // two halves of each mini-batch are handed between warm threads.
-    match rayon::ThreadPoolBuilder::new().build() {
-        Ok(pool) => pool.install(|| train_in_pool(config, data, observer)),
-        Err(_) => train_in_pool(config, data, observer),
-    }
-}
-
-/// One pass over the training set in the mini-batches of `order`; returns the summed loss.
-/// `batch_done` is told how many mini-batches are done after each one.
-fn train_epoch(
-    trainer: &mut Trainer,
-    ink: &Ink,
-    train_set: &Examples,
-    order: &[usize],
-    config: &TrainConfig,
-    learning_rate: f64,
-    mut batch_done: impl FnMut(usize),
-) -> f64 {
-    let mut loss_sum = 0.0;
-    for (done, indices) in order.chunks(config.batch_size).enumerate() {
-        // The two halves of the mini-batch, at the same time when there are two cores.
-        let half = |half: &[usize]| {
-            let targets = train_set.targets(half, config.classes);
-            (!half.is_empty()).then(|| trainer.gradients(&ink.batch(half), targets.view()))
-        };
-        let (first, second) = indices.split_at(indices.len() / 2);
-        let (first, second) = rayon::join(|| half(first), || half(second));
-        let parts: Vec<PartGradients> = [first, second].into_iter().flatten().collect();
-        loss_sum += trainer.apply(&parts, learning_rate);
-        batch_done(done + 1);
-    }
-    loss_sum
-}
-
-fn train_in_pool(
-    config: &TrainConfig,
-    data: &Mnist,
-    observer: &mut dyn Observer,
-) -> Result<TrainedRun, TrainError> {
     // One generator for everything, like numpy's global state in the guide:
     // first the initial weights, then one shuffle per epoch.
     let mut rng = NumpyRng::seed(config.seed);
-    let mut classifier = Classifier {
-        network: Network::from_rng(config.layers, &mut rng)?,
-        loss: config.loss,
-    };
-    let mut trainer = Trainer::new(&classifier.network, config.loss);
-    let train_set = &data.train;
-    let ink = Ink::new(train_set);
-    let batches = train_set.len().div_ceil(config.batch_size);
-    let mut history = Vec::with_capacity(config.epochs);
+    let mut network = config.network(&mut rng)?;
+    let mut stopping = EarlyStopping::new(None);
+    let mut history = Vec::new();
     for epoch in 0..config.epochs {
         let learning_rate = config.schedule.rate(config.learning_rate, epoch);
         let started = Instant::now();
-        let order = rng.permutation(train_set.len());
-        let loss_sum = train_epoch(
-            &mut trainer,
-            &ink,
-            train_set,
-            &order,
-            config,
+        let train_loss = train_epoch(
+            &mut network,
+            &data.train,
+            config.loss,
             learning_rate,
-            |done| {
-                observer.batch_done(Progress {
-                    epoch: epoch + 1,
-                    epochs: config.epochs,
-                    batch: done,
-                    batches,
-                });
-            },
-        );
+            config.batch_size,
+            &mut rng,
+        )?;
         let seconds = started.elapsed().as_secs_f64();
-        classifier.network = trainer.network()?;
-        if !loss_sum.is_finite() {
-            return Err(TrainError::Diverged {
-                epoch: epoch + 1,
-                learning_rate,
-            });
-        }
+        let validation = evaluate(&network, config.loss, &data.validation)?;
+        // Lower is better for early stopping: the validation error rate.
+        stopping.observe(epoch, 1.0 - validation.accuracy(), &network);
         let stats = EpochStats {
             learning_rate,
-            train_loss: loss_sum / train_set.len() as f64,
-            test: evaluate(&classifier, &data.test, config.classes),
+            train_loss,
+            gradient_norm: gradient_norm(&network, config.loss, &data.train)?,
+            validation,
             seconds,
         };
         let progress = Progress {
             epoch: epoch + 1,
             epochs: config.epochs,
-            batch: batches,
-            batches,
         };
         observer.epoch_done(progress, &stats);
         history.push(stats);
     }
+    let best = stopping.best().ok_or(RunError::Config {
+        problem: "0 epochs: train for at least 1".into(),
+    })?;
     Ok(TrainedRun {
         config: *config,
-        classifier,
+        best: best.network,
+        best_epoch: best.epoch,
         history,
-        train_examples: train_set.len(),
+        train_examples: data.train.len(),
     })
 }
 // ANCHOR_END: train
 
+/// The outputs of `network` for every row of `inputs` (one image's pixels in [0, 1] each).
+///
+/// # Errors
+/// [`RunError`] when the rows do not have one value per input.
+pub fn outputs(network: &Network, inputs: &Array2<f64>) -> Result<Array2<f64>, RunError> {
+    let mut activations = network.forward_batch(inputs.view())?;
+    Ok(activations.pop().unwrap_or_default())
+}
+
+/// The predicted digit and the network's outputs for one image of raw pixels (0–255).
+///
+/// # Errors
+/// [`RunError`] when `pixels` does not have one value per input of the network.
+pub fn classify(network: &Network, pixels: &[u8]) -> Result<(usize, Vec<f64>), RunError> {
+    let row = Array2::from_shape_fn((1, pixels.len()), |(_, j)| f64::from(pixels[j]) / 255.0);
+    let outputs = outputs(network, &row)?;
+    let first = outputs.index_axis(Axis(0), 0).to_vec();
+    Ok((argmax(first.iter().copied()), first))
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -461,13 +460,14 @@ mod tests {
     }
 
     #[test]
-    fn layers_must_fit_images_and_classes() {
+    fn configurations_must_fit_images_and_classes() {
+        let message = |config: TrainConfig| config.check().expect_err("wrong").to_string();
         let wrong_input = TrainConfig {
             layers: &[28, 64, 5],
             ..GUIDE
         };
         assert_eq!(
-            wrong_input.check().expect_err("28 inputs").to_string(),
+            message(wrong_input),
             "the first layer has 28 inputs but an image has 784 pixels: make it 784"
         );
         let wrong_output = TrainConfig {
@@ -475,41 +475,41 @@ mod tests {
             ..GUIDE
         };
         assert_eq!(
-            wrong_output.check().expect_err("5 outputs").to_string(),
+            message(wrong_output),
             "the last layer has 5 outputs but there are 10 classes: make it 10"
         );
         let no_rate = TrainConfig {
             learning_rate: f64::NAN,
             ..GUIDE
         };
-        assert_eq!(
-            no_rate.check().expect_err("NaN rate").to_string(),
-            "learning rate NaN: use a positive number"
-        );
+        assert!(message(no_rate).contains("learning rate is NaN"));
+        let no_epochs = TrainConfig { epochs: 0, ..GUIDE };
+        assert_eq!(message(no_epochs), "0 epochs: train for at least 1");
         assert!(GUIDE.check().is_ok());
     }
 
     /// Eight made-up images of the digits 0 and 1 (a bar on the left or on the right).
-    fn tiny_data() -> Mnist {
-        let mut examples = Examples {
+    pub(crate) fn tiny_split() -> Split {
+        let mut digits = Digits {
             pixels: vec![0; 8 * PIXELS],
             labels: Vec::new(),
+            classes: 2,
         };
         for image in 0..8 {
             let label = image % 2;
             for row in 4..24 {
-                examples.pixels[image * PIXELS + row * 28 + 8 + 12 * label] = 200 + image as u8;
+                digits.pixels[image * PIXELS + row * 28 + 8 + 12 * label] = 200 + image as u8;
             }
-            examples.labels.push(label as u8);
+            digits.labels.push(label as u8);
         }
-        Mnist {
-            train: examples.clone(),
-            test: examples,
+        Split {
+            train: digits.clone(),
+            validation: digits,
         }
     }
 
     #[test]
-    fn a_tiny_run_learns_and_records_every_epoch() -> Result<(), TrainError> {
+    fn a_tiny_run_learns_and_records_every_epoch() -> Result<(), RunError> {
         let config = TrainConfig {
             layers: &[784, 4, 2],
             classes: 2,
@@ -518,32 +518,44 @@ mod tests {
             learning_rate: 2.0,
             ..GUIDE
         };
-        let run = train(&config, &tiny_data(), &mut Quiet)?;
+        let run = train(&config, &tiny_split(), &mut Quiet)?;
         assert_eq!(run.history.len(), 4);
         assert!(run.history[3].train_loss < run.history[0].train_loss);
-        assert_eq!(run.final_test().predictions.len(), 8);
+        assert_eq!(run.history[3].validation.predictions.len(), 8);
+        assert!(run.best_epoch < 4);
         Ok(())
     }
 
     #[test]
-    fn a_loss_that_blows_up_is_an_error() {
+    fn a_loss_that_blows_up_is_chapter_3s_error() {
         let config = TrainConfig {
             layers: &[784, 4, 2],
             classes: 2,
             batch_size: 4,
             epochs: 3,
             learning_rate: 1e308,
-            loss: Loss::CrossEntropy,
+            loss: &SoftmaxCrossEntropy,
             ..GUIDE
         };
-        let error = train(&config, &tiny_data(), &mut Quiet).expect_err("NaN");
-        assert!(matches!(error, TrainError::Diverged { .. }), "{error}");
-        assert!(error.to_string().ends_with("lower the learning rate"));
+        let error = train(&config, &tiny_split(), &mut Quiet).expect_err("NaN");
+        assert!(
+            matches!(error, RunError::Train(TrainError::NonFinite { .. })),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn classify_checks_the_number_of_pixels() {
+        let network = Network::new(&[784, 3, 2], 0).expect("valid sizes");
+        let error = classify(&network, &[0; 10]).expect_err("10 pixels");
+        assert!(error.to_string().contains("784 columns"), "{error}");
+        let (digit, outputs) = classify(&network, &[0; 784]).expect("784 pixels");
+        assert!(digit < 2 && outputs.len() == 2);
     }
 
     #[test]
     fn argmax_takes_the_first_maximum() {
-        assert_eq!(argmax(&[0.1, 0.7, 0.7, 0.2]), 1);
-        assert_eq!(argmax(&[0.9]), 0);
+        assert_eq!(argmax([0.1, 0.7, 0.7, 0.2]), 1);
+        assert_eq!(argmax([0.9]), 0);
     }
 }

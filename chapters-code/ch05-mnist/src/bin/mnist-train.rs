@@ -1,5 +1,5 @@
 //! Trains one of the chapter's configurations and saves the model:
-//! `cargo run --release -p ch05-mnist --bin mnist-train -- [name] [--out model.bpnn]`.
+//! `cargo mnist-train -- [NAME] [--out model.bpnn]`.
 //!
 //! Without a name it trains the guide's configuration. The model goes to
 //! `data/models/<name>.bpnn` unless `--out` says otherwise.
@@ -7,43 +7,69 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Parser;
+
 use ch05_mnist::experiments::{CONFIGS, config_named};
 use ch05_mnist::progress::TerminalProgress;
 use ch05_mnist::{data, model, train};
 
-fn usage() -> String {
-    let names: Vec<&str> = CONFIGS.iter().map(|c| c.name).collect();
-    format!(
-        "usage: cargo run --release -p ch05-mnist --bin mnist-train -- [name] [--out model.bpnn]\nnames: {}",
-        names.join(", ")
-    )
+/// Trains one of the chapter's configurations on the MNIST training images (validation
+/// images held out) and saves the weights of its best validation epoch.
+#[derive(Debug, Parser)]
+#[command(name = "mnist-train", after_help = config_list())]
+struct Args {
+    /// Which configuration to train
+    #[arg(default_value = "guide", value_parser = config_names())]
+    name: String,
+    /// Where to save the model [default: data/models/<NAME>.bpnn]
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
 }
 
-fn run(args: &[String]) -> Result<String, String> {
-    let (name, out) = match args {
-        [] => ("guide", None),
-        [flag, path] if flag == "--out" => ("guide", Some(PathBuf::from(path))),
-        [name] if !name.starts_with('-') => (name.as_str(), None),
-        [name, flag, path] if flag == "--out" => (name.as_str(), Some(PathBuf::from(path))),
-        _ => return Err(usage()),
+fn config_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(CONFIGS.iter().map(|c| c.name))
+}
+
+fn config_list() -> String {
+    let names: Vec<&str> = CONFIGS.iter().map(|c| c.name).collect();
+    format!("Configurations: {}", names.join(", "))
+}
+
+fn run(args: &Args) -> Result<String, String> {
+    let config = config_named(&args.name)
+        .ok_or_else(|| format!("no configuration `{}`\n{}", args.name, config_list()))?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        data::data_dir()
+            .join("models")
+            .join(format!("{}.bpnn", config.name))
+    });
+    model::check_writable(&out).map_err(|e| e.to_string())?; // before minutes of training
+    println!("reading the MNIST files in {}", data::data_dir().display());
+    let project = {
+        // Only the digits this run needs stay in memory: the full set is dropped here.
+        let mnist = data::load_from(&data::data_dir()).map_err(|e| e.to_string())?;
+        data::Project::new(&mnist, config.classes)
     };
-    let config =
-        config_named(name).ok_or_else(|| format!("no configuration `{name}`\n{}", usage()))?;
-    let out = out.unwrap_or_else(|| data::data_dir().join("models").join(format!("{name}.bpnn")));
-    let examples = data::subset(config.classes)?;
     println!(
-        "training {name}: layers {:?}, {}, learning rate {} ({}), batch {}, {} epochs, {} training images",
+        "training {}: layers {:?}, {}, learning rate {} ({}), batch {}, {} epochs, {} training and {} validation images",
+        config.name,
         config.layers,
         config.loss.name(),
         config.learning_rate,
         config.schedule.describe(),
         config.batch_size,
         config.epochs,
-        examples.train.len()
+        project.split.train.len(),
+        project.split.validation.len()
     );
-    let run =
-        train::train(config, examples, &mut TerminalProgress::new()).map_err(|e| e.to_string())?;
-    model::save(&run.classifier, &out).map_err(|e| e.to_string())?;
+    let mut progress = TerminalProgress::new(config.epochs);
+    let run = train::train(config, &project.split, &mut progress).map_err(|e| e.to_string());
+    progress.finish();
+    let run = run?;
+    for symptom in run.symptoms() {
+        println!("health check: {symptom}");
+    }
+    model::save(&run.best, &out).map_err(|e| e.to_string())?;
     let seconds: f64 = run.history.iter().map(|s| s.seconds).sum();
     Ok(format!(
         "{} ({seconds:.2} s training); saved to {}",
@@ -53,7 +79,7 @@ fn run(args: &[String]) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = Args::parse();
     match run(&args) {
         Ok(summary) => {
             println!("{summary}");

@@ -1,0 +1,42 @@
+//! Exercise 5.2: the backward pass of a whole mini-batch.
+//!
+//! Fill in `mean_gradients`: `activations` come from Exercise 5.1 (inputs first), `targets`
+//! hold one one-hot row per example. Start from `loss.output_deltas(outputs, targets)`,
+//! dL/dz of the output layer, one row per example (Δ). Then for each layer from the last:
+//! the weight gradient is `Δᵀ·A_prev` and the bias gradient the column sums of Δ (both summed
+//! over the examples: divide by the number of examples m to average them); below the first
+//! layer nothing is needed, otherwise the next Δ is `(Δ·W) * A_prev(1 - A_prev)`, element by
+//! element. Return the gradients averaged over the batch.
+//! Then run `cargo learn ch05-mnist`.
+#![allow(unused_variables, unused_imports)]
+
+use ch02_backpropagation::loss::sigmoid_derivative;
+use ch02_backpropagation::{Gradients, Loss, Network};
+use ndarray::{Array2, ArrayView2, Axis};
+
+// ANCHOR: solution
+/// The gradients of `loss`, averaged over the batch whose `activations` (inputs first) and
+/// `targets` (one row per example) are given.
+pub fn mean_gradients(
+    network: &Network,
+    activations: &[Array2<f64>],
+    targets: ArrayView2<'_, f64>,
+    loss: &dyn Loss,
+) -> Gradients {
+    // SOLUTION
+    let layers = network.weights().len();
+    let examples = targets.nrows() as f64;
+    let mut gradients = Gradients::zeros_like(network);
+    let mut delta = loss.output_deltas(activations[layers].view(), targets);
+    for i in (0..layers).rev() {
+        let a_prev = &activations[i];
+        gradients.weights[i] = delta.t().dot(a_prev) / examples;
+        gradients.biases[i] = delta.sum_axis(Axis(0)) / examples;
+        if i > 0 {
+            delta = delta.dot(&network.weights()[i]) * &a_prev.mapv(sigmoid_derivative);
+        }
+    }
+    gradients
+    // END SOLUTION
+}
+// ANCHOR_END: solution
