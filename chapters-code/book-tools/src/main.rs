@@ -19,8 +19,8 @@ fn main() -> ExitCode {
         [command, port] => (command.as_str(), Some(port.as_str())),
         _ => ("help", None),
     };
-    if matches!(command, "stubs" | "check-stubs") {
-        let problems = book_tools::stubs::check_stubs(&root, command == "stubs");
+    if command == "check-stubs" && port.is_none() {
+        let problems = book_tools::stubs::check_stubs(&root);
         for problem in &problems {
             eprintln!("error: {problem}");
         }
@@ -30,9 +30,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         };
     }
+    if command == "stubs" && matches!(port, None | Some("--force")) {
+        let report = book_tools::stubs::write_stubs(&root, port == Some("--force"));
+        let text = book_tools::stubs::describe(&root, &report);
+        return if report.is_success() {
+            print!("{text}");
+            ExitCode::SUCCESS
+        } else {
+            eprint!("{text}");
+            ExitCode::FAILURE
+        };
+    }
     if !matches!(command, "build" | "serve") {
         eprintln!(
-            "usage: cargo book build          # writes target/book/index.html\n       cargo book serve [PORT]   # builds, then serves http://127.0.0.1:3000/\n       cargo book stubs          # regenerates exercise stubs from the solutions\n       cargo book check-stubs    # fails if a stub differs from its solution"
+            "usage: cargo book build          # writes target/book/index.html\n       cargo book serve [PORT]   # builds, then serves http://127.0.0.1:3000/\n       cargo book stubs [--force] # for authors: writes missing stubs; --force overwrites edited ones, keeping <stub>.bak\n       cargo book check-stubs    # fails if a stub differs from its solution"
         );
         return ExitCode::FAILURE;
     }

@@ -69,6 +69,32 @@ pub fn check_one(root: &Path, exercise: &Exercise) -> Outcome {
     run_chapter(root, &exercise.chapter, Some(&exercise.test_prefix())).outcome(exercise)
 }
 
+/// Restores the stub of `exercise` to the form its solution generates, after copying the
+/// learner's version to a backup beside it; returns what to tell the learner.
+///
+/// # Errors
+/// When the solution cannot be read or the backup or the stub cannot be written (the stub is
+/// then left as it was), with the reason.
+pub fn reset(root: &Path, exercise: &Exercise) -> Result<String, String> {
+    use book_workspace::stubs::{Reset, StubFiles, reset_stub};
+    let files = StubFiles::for_stub(&root.join(&exercise.stub));
+    let stub = exercise.stub.display();
+    Ok(match reset_stub(&files)? {
+        Reset::AlreadyGenerated => {
+            format!(
+                "{stub} is already the untouched stub of Exercise {}: nothing to reset.\n",
+                exercise.id()
+            )
+        }
+        Reset::Created => format!("{stub} was missing: wrote the untouched stub.\n"),
+        Reset::Restored { backup } => format!(
+            "Reset Exercise {}: {stub} is the untouched stub again.\nYour version is saved in {} (copy from it whatever you want to keep).\n",
+            exercise.id(),
+            backup.strip_prefix(root).unwrap_or(&backup).display()
+        ),
+    })
+}
+
 /// The hints for an exercise, read from its chapter page.
 pub fn hints_for(root: &Path, exercise: &Exercise) -> Vec<String> {
     std::fs::read_to_string(root.join(exercise.page()))

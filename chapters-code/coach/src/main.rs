@@ -6,6 +6,7 @@
 //! cargo coach run 1.2    run one exercise's tests and show the result
 //! cargo coach hint [1.2] the hint of an exercise (default: the next unfinished one)
 //! cargo coach watch      re-run whenever you save a stub (h + Enter: hint, q + Enter: quit)
+//! cargo coach reset 1.2  restore one stub to its untouched form (your version is kept as a backup)
 //! ```
 
 use std::io::BufRead;
@@ -16,7 +17,8 @@ use std::time::{Duration, SystemTime};
 
 use coach::{Exercise, Outcome, exercise};
 
-const USAGE: &str = "usage: cargo coach [list | run <exercise> | hint [<exercise>] | watch]
+const USAGE: &str =
+    "usage: cargo coach [list | run <exercise> | hint [<exercise>] | watch | reset <exercise>]
   <exercise> is its number (1.2) or its stub's name (ex1_2)";
 
 /// Lines of a test message shown under the current exercise.
@@ -41,6 +43,10 @@ fn main() -> ExitCode {
         ["hint"] => next_unfinished(&root, &exercises).map(|e| show_hints(&root, &e)),
         ["hint", name] => named(&exercises, name).map(|e| show_hints(&root, e)),
         ["watch"] => watch(&root, &exercises),
+        ["reset", name] => named(&exercises, name).and_then(|e| {
+            print!("{}", coach::reset(&root, e)?);
+            Ok(true)
+        }),
         _ => Err(USAGE.to_string()),
     };
     match result {
