@@ -1,18 +1,18 @@
 //! `cargo book [build|serve [PORT]]`: builds the book into `target/book`, and serves it.
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap_or_else(|_| PathBuf::from("."))
-}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = workspace_root();
+    // Found at run time (never `env!`): a checkout moved or copied with its `target/` builds
+    // itself, not the folder it was compiled in.
+    let root = match book_workspace::workspace_root() {
+        Ok(root) => root,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let (command, port) = match args.as_slice() {
         [] => ("serve", None),
         [command] => (command.as_str(), None),

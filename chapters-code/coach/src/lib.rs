@@ -16,12 +16,13 @@ use std::process::Command;
 pub use exercise::Exercise;
 pub use outcome::{Outcome, TestRun};
 
-/// The workspace root (two folders above this crate).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap_or_else(|_| PathBuf::from("."))
+/// The workspace root, found at run time from `CARGO_MANIFEST_DIR` (set by `cargo run`) or the
+/// current directory; see [`book_workspace::workspace_root`].
+///
+/// # Errors
+/// When the coach is run outside the book's checkout.
+pub fn workspace_root() -> Result<PathBuf, String> {
+    book_workspace::workspace_root()
 }
 
 /// Runs the exercise tests of `chapter` against the learner's stubs; `filter` narrows them to
@@ -205,7 +206,7 @@ mod tests {
     /// chapter's `tests/exercises.rs`, and every `exercise_…` test there names a stub.
     #[test]
     fn every_stub_has_tests_named_after_it() {
-        let root = workspace_root();
+        let root = workspace_root().expect("the tests run inside the workspace");
         let exercises = exercise::discover(&root);
         assert!(!exercises.is_empty(), "no exercise stubs found");
         let mut problems = Vec::new();

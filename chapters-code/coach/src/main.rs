@@ -25,7 +25,13 @@ const USAGE: &str =
 const MESSAGE_LINES: usize = 14;
 
 fn main() -> ExitCode {
-    let root = coach::workspace_root();
+    let root = match coach::workspace_root() {
+        Ok(root) => root,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let exercises = exercise::discover(&root);
     if exercises.is_empty() {
         eprintln!(
