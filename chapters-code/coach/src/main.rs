@@ -8,6 +8,8 @@
 //! cargo coach watch      re-run whenever you save a stub (h + Enter: hint, q + Enter: quit)
 //! cargo coach reset 1.2  restore one stub to its untouched form (your version is kept as a backup)
 //! ```
+//!
+//! `cargo coach --help` describes every command; `cargo coach <command> --help` its arguments.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -15,16 +17,52 @@ use std::process::ExitCode;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime};
 
+use clap::{Parser, Subcommand};
 use coach::{Exercise, Outcome, exercise};
 
-const USAGE: &str =
-    "usage: cargo coach [list | run <exercise> | hint [<exercise>] | watch | reset <exercise>]
-  <exercise> is its number (1.2) or its stub's name (ex1_2)";
+/// Your progress through the book's exercises, from running their tests against your stubs
+/// (there is no progress file).
+///
+/// Without a command, `cargo coach` is `cargo coach next`.
+#[derive(Debug, Parser)]
+#[command(name = "cargo coach", bin_name = "cargo coach", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand, PartialEq, Eq)]
+enum Command {
+    /// List every exercise as done or not done, and show the next one to do (the default)
+    Next,
+    /// List every exercise as done or not done
+    List,
+    /// Run the tests of one exercise and show their verdict
+    Run {
+        /// The exercise: its number (1.2) or its stub's name (ex1_2)
+        exercise: String,
+    },
+    /// Show the hints of an exercise, from its section of the book
+    Hint {
+        /// The exercise: its number (1.2) or its stub's name (ex1_2); default: the next
+        /// unfinished one
+        exercise: Option<String>,
+    },
+    /// Re-run the tests whenever you save a stub (h + Enter: hint, q + Enter: quit)
+    Watch,
+    /// Restore one stub to its untouched form; your version is kept beside it as <stub>.bak
+    Reset {
+        /// The exercise: its number (1.2) or its stub's name (ex1_2)
+        exercise: String,
+    },
+}
 
 /// Lines of a test message shown under the current exercise.
 const MESSAGE_LINES: usize = 14;
 
 fn main() -> ExitCode {
+    // Usage errors exit with 2 and the usage; --help and --version exit with 0.
+    let cli = Cli::parse();
     let root = match coach::workspace_root() {
         Ok(root) => root,
         Err(error) => {
@@ -40,20 +78,21 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        [] | ["next"] => overview(&root, &exercises, true),
-        ["list"] => overview(&root, &exercises, false),
-        ["run", name] => named(&exercises, name).and_then(|e| run_one(&root, e)),
-        ["hint"] => next_unfinished(&root, &exercises).map(|e| show_hints(&root, &e)),
-        ["hint", name] => named(&exercises, name).map(|e| show_hints(&root, e)),
-        ["watch"] => watch(&root, &exercises),
-        ["reset", name] => named(&exercises, name).and_then(|e| {
+    let result = match cli.command.unwrap_or(Command::Next) {
+        Command::Next => overview(&root, &exercises, true),
+        Command::List => overview(&root, &exercises, false),
+        Command::Run { exercise } => named(&exercises, &exercise).and_then(|e| run_one(&root, e)),
+        Command::Hint { exercise: None } => {
+            next_unfinished(&root, &exercises).map(|e| show_hints(&root, &e))
+        }
+        Command::Hint {
+            exercise: Some(name),
+        } => named(&exercises, &name).map(|e| show_hints(&root, e)),
+        Command::Watch => watch(&root, &exercises),
+        Command::Reset { exercise } => named(&exercises, &exercise).and_then(|e| {
             print!("{}", coach::reset(&root, e)?);
             Ok(true)
         }),
-        _ => Err(USAGE.to_string()),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -189,4 +228,79 @@ fn refresh(root: &Path, exercises: &[Exercise]) -> Vec<(Exercise, Outcome)> {
     print!("\x1b[2J\x1b[H{}", screen(&statuses, true));
     println!("\nWatching the stubs: save one to re-run. h + Enter: hint, q + Enter: quit.");
     statuses
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("cargo coach").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn commands_parse() {
+        assert_eq!(parse(&[]).unwrap().command, None);
+        assert_eq!(
+            parse(&["run", "1.2"]).unwrap().command,
+            Some(Command::Run {
+                exercise: "1.2".into()
+            })
+        );
+        assert_eq!(
+            parse(&["hint"]).unwrap().command,
+            Some(Command::Hint { exercise: None })
+        );
+        assert_eq!(
+            parse(&["reset", "ex1_1"]).unwrap().command,
+            Some(Command::Reset {
+                exercise: "ex1_1".into()
+            })
+        );
+    }
+
+    #[test]
+    fn help_is_not_an_error_and_mistakes_are_usage_errors() {
+        assert_eq!(
+            parse(&["--help"]).unwrap_err().kind(),
+            ErrorKind::DisplayHelp
+        );
+        assert_eq!(
+            parse(&["run", "--help"]).unwrap_err().kind(),
+            ErrorKind::DisplayHelp
+        );
+        for wrong in [
+            &["--nope"][..],
+            &["list", "extra"],
+            &["run"],
+            &["run", "1.1", "1.2"],
+            &["reset"],
+            &["wach"],
+        ] {
+            let error = parse(wrong).expect_err("a usage error");
+            assert_eq!(error.exit_code(), 2, "{wrong:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_is_described() {
+        for sub in Cli::command().get_subcommands() {
+            assert!(sub.get_about().is_some(), "{} has no help", sub.get_name());
+            for arg in sub.get_arguments() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "{} {} has no help",
+                    sub.get_name(),
+                    arg.get_id()
+                );
+            }
+        }
+    }
 }
