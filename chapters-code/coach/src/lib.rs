@@ -229,6 +229,41 @@ mod tests {
     }
 
     #[test]
+    fn reset_restores_the_stub_and_says_where_the_learners_version_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let chapter = dir.path().join("chapters-code/ch01-loss-functions");
+        std::fs::create_dir_all(chapter.join("src/solutions")).unwrap();
+        std::fs::create_dir_all(chapter.join("exercises")).unwrap();
+        std::fs::write(
+            chapter.join("src/solutions/ex1_1.rs"),
+            "fn f() -> u8 {\n    // SOLUTION\n    1\n    // END SOLUTION\n}\n",
+        )
+        .unwrap();
+        let stub = chapter.join("exercises/ex1_1.rs");
+        std::fs::write(&stub, "fn f() -> u8 {\n    2\n}\n").unwrap();
+        let said = reset(dir.path(), &exercise((1, 1))).unwrap();
+        assert!(
+            said.contains(
+                "Your version is saved in chapters-code/ch01-loss-functions/exercises/ex1_1.rs.bak"
+            ),
+            "{said}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&stub).unwrap(),
+            "fn f() -> u8 {\n    bookkit::not_done!()\n}\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(chapter.join("exercises/ex1_1.rs.bak")).unwrap(),
+            "fn f() -> u8 {\n    2\n}\n"
+        );
+        assert!(
+            reset(dir.path(), &exercise((1, 1)))
+                .unwrap()
+                .contains("nothing to reset")
+        );
+    }
+
+    #[test]
     fn a_long_message_is_cut_to_fit_the_screen() {
         let message = (1..=30).map(|i| format!("line {i}")).collect::<Vec<_>>();
         let shown = render_exercise(
