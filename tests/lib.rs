@@ -3,14 +3,16 @@
 pub mod cdp;
 pub mod site;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// The workspace root (the folder holding `book.toml`).
+/// The workspace root (the folder holding `book.toml`), found at run time from
+/// `CARGO_MANIFEST_DIR` (set by `cargo test`) or the current directory, never from the path
+/// the tests were compiled in.
+///
+/// # Panics
+/// When the tests run outside the book's checkout.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    book_workspace::workspace_root().unwrap_or_else(|error| panic!("{error}"))
 }
 
 /// Every markdown page under `book/`, as (file name, text), sorted by name.

@@ -22,6 +22,7 @@ impl fmt::Display for DirectiveError {
 /// Where the chapter crates live.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    root: PathBuf,
     chapters: PathBuf,
 }
 
@@ -29,6 +30,7 @@ impl Workspace {
     /// The workspace whose root folder holds `chapters-code/`.
     pub fn new(root: &Path) -> Self {
         Self {
+            root: root.to_path_buf(),
             chapters: root.join("chapters-code"),
         }
     }
@@ -82,7 +84,25 @@ impl Workspace {
         let path = self
             .package_dir(package)?
             .join(file[package.len()..].trim_start_matches('/'));
-        let text = std::fs::read_to_string(&path)
+        // `..` or a symbolic link must not reach outside the workspace: compare real paths.
+        let real = path
+            .canonicalize()
+            .map_err(|_| format!("cannot read {}", display_relative(&path)))?;
+        let root = self.root.canonicalize().map_err(|error| {
+            format!(
+                "cannot resolve the workspace folder {}: {error}",
+                self.root.display()
+            )
+        })?;
+        if !real.starts_with(&root) {
+            return Err(format!(
+                "`{file}` is {}, outside the workspace {}: include only files of the workspace \
+                 (no `..` or link leading out of it)",
+                real.display(),
+                root.display()
+            ));
+        }
+        let text = std::fs::read_to_string(&real)
             .map_err(|_| format!("cannot read {}", display_relative(&path)))?;
         match anchor {
             None => Ok(strip_anchor_lines(&text)),
@@ -140,21 +160,27 @@ fn anchored(text: &str, anchor: &str) -> Option<String> {
     None
 }
 
+/// Removes the indentation the non-blank lines share. Indentation is counted in characters
+/// (`char::is_whitespace`, as `trim_start` does), never in bytes, so a non-breaking space or any
+/// other multi-byte whitespace cannot split a character.
 fn dedent(lines: &[&str]) -> String {
+    let leading = |line: &str| line.chars().take_while(|c| c.is_whitespace()).count();
     let indent = lines
         .iter()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| l.len() - l.trim_start().len())
+        .map(|l| leading(l))
         .min()
         .unwrap_or(0);
     let trimmed: Vec<&str> = lines
         .iter()
         .map(|l| {
-            if l.len() >= indent {
-                &l[indent..]
-            } else {
-                l.trim_start()
-            }
+            let cut = l
+                .char_indices()
+                .take_while(|(_, c)| c.is_whitespace())
+                .take(indent)
+                .last()
+                .map_or(0, |(at, c)| at + c.len_utf8());
+            &l[cut..]
         })
         .collect();
     trimmed.join("\n").trim_matches('\n').to_string()
@@ -297,6 +323,74 @@ mod tests {
     }
 
     #[test]
+    fn dedent_counts_characters_not_bytes() {
+        // A non-breaking space (two bytes) in the indentation used to split a character.
+        let code = "// ANCHOR: a\n\u{a0}\u{a0}let x = 1;\n    let y = \"é\";\n\u{3000}\u{3000}z\n// ANCHOR_END: a\n";
+        assert_eq!(
+            anchored(code, "a").as_deref(),
+            Some("let x = 1;\n  let y = \"é\";\nz")
+        );
+        assert_eq!(
+            dedent(&["\u{a0}x", "", "  ", "\u{2003}\u{2003}y"]),
+            "x\n\n \n\u{2003}y"
+        );
+    }
+
+    /// A workspace with one chapter crate `ch01-x` holding `src/lib.rs`, and a file beside the
+    /// workspace that must stay out of reach.
+    fn workspace_with_a_secret() -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("book");
+        let krate = root.join("chapters-code/ch01-x");
+        std::fs::create_dir_all(krate.join("src")).unwrap();
+        std::fs::write(krate.join("Cargo.toml"), "[package]\n").unwrap();
+        std::fs::write(
+            krate.join("src/lib.rs"),
+            "// ANCHOR: f\nfn f() {}\n// ANCHOR_END: f\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("README.md"), "workspace file\n").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "secret\n").unwrap();
+        (dir, Workspace::new(&root))
+    }
+
+    #[test]
+    fn includes_resolve_inside_the_workspace() {
+        let (_dir, workspace) = workspace_with_a_secret();
+        assert_eq!(
+            expand_page(&workspace, "{{#code ch01-x/src/lib.rs:f}}").unwrap(),
+            "```rust\nfn f() {}\n```"
+        );
+        assert_eq!(
+            expand_page(&workspace, "{{#code ch01-x/../../README.md}}").unwrap(),
+            "```rust\nworkspace file\n```"
+        );
+    }
+
+    #[test]
+    fn includes_cannot_leave_the_workspace() {
+        let (dir, workspace) = workspace_with_a_secret();
+        let errors = expand_page(&workspace, "{{#code ch01-x/../../../secret.txt}}").unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].problem.contains("outside the workspace"),
+            "{}",
+            errors[0]
+        );
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("book/chapters-code/ch01-x/src/link.rs");
+            std::os::unix::fs::symlink(dir.path().join("secret.txt"), &link).unwrap();
+            let errors = expand_page(&workspace, "{{#code ch01-x/src/link.rs}}").unwrap_err();
+            assert!(
+                errors[0].problem.contains("outside the workspace"),
+                "{}",
+                errors[0]
+            );
+        }
+    }
+
+    #[test]
     fn directives_are_found_with_their_offsets() {
         let page = "a {{#fact c k}} b {{#run c l}}";
         let found = find_directives(page);
@@ -311,5 +405,43 @@ mod tests {
         assert_eq!(errors.len(), 2);
         assert!(errors[0].problem.starts_with("unknown directive"));
         assert_eq!(errors[1].problem, "no chapter crate `chapters-code/nope`");
+    }
+
+    mod generated {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn tricky() -> impl Strategy<Value = String> {
+            "[{}#$`:/. \\n\t\u{a0}\u{2003}\u{3000}aé😀]{0,100}"
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(1000))]
+
+            #[test]
+            fn any_page_expands_or_errs_without_panic(page in any::<String>()) {
+                let workspace = Workspace::new(Path::new("/nonexistent"));
+                let _ = expand_page(&workspace, &page);
+                let _ = find_directives(&page);
+            }
+
+            #[test]
+            fn any_listing_is_included_without_panic(
+                body in tricky(),
+                indent in "[ \t\u{a0}\u{2003}]{0,6}",
+            ) {
+                let (_dir, workspace) = workspace_with_a_secret();
+                let path = _dir.path().join("book/chapters-code/ch01-x/src/any.rs");
+                let text: String = body
+                    .lines()
+                    .map(|line| format!("{indent}{line}\n"))
+                    .collect();
+                std::fs::write(&path, format!("// ANCHOR: a\n{text}// ANCHOR_END: a\n")).unwrap();
+                let page = "{{#code ch01-x/src/any.rs:a}} {{#code ch01-x/src/any.rs}}";
+                prop_assert!(expand_page(&workspace, page).is_ok());
+                let lines: Vec<&str> = text.lines().collect();
+                let _ = dedent(&lines);
+            }
+        }
     }
 }

@@ -13,6 +13,10 @@
 //! (see [`math`]); the book ships KaTeX's stylesheet and fonts under `book/katex/`, so it needs
 //! no network.
 //!
+//! The repository address of the GitHub and "edit this page" links is one setting: the
+//! `BOOK_REPOSITORY_URL` environment variable at build time, or `git-repository-url` in
+//! `book.toml`; without it the book has no such links (see [`repository_links`]).
+//!
 //! Every directive must resolve: a missing file, anchor, snapshot or fact is an error that
 //! names the page and the directive, never a silently empty block (plain mdBook leaves broken
 //! includes in the page and succeeds).
@@ -96,10 +100,59 @@ fn transform_pages<E: std::fmt::Display>(
     }
 }
 
+/// The environment variable that sets, at build time, the repository the book's GitHub link
+/// and "edit this page" links point to (e.g. `https://github.com/owner/backprop-book`). It
+/// overrides `git-repository-url` in `book.toml`; with neither, no such link is rendered.
+pub const REPOSITORY_URL_ENV: &str = "BOOK_REPOSITORY_URL";
+
+/// The repository links of the book: `(git-repository-url, edit-url-template)`, from the
+/// address given at build time (`from_env`, see [`REPOSITORY_URL_ENV`]) or else the one in
+/// `book.toml` (`configured`, with its `configured_template` if any). `None` when neither is
+/// set: then the book shows no repository or edit link (rather than a link to a placeholder).
+///
+/// # Errors
+/// When the address is not an `http(s)://` web address.
+pub fn repository_links(
+    from_env: Option<&str>,
+    configured: Option<&str>,
+    configured_template: Option<&str>,
+) -> Result<Option<(String, String)>, String> {
+    let from_env = from_env.map(str::trim).filter(|url| !url.is_empty());
+    let configured = configured.map(str::trim).filter(|url| !url.is_empty());
+    let (url, source) = match (from_env, configured) {
+        (Some(url), _) => (url, REPOSITORY_URL_ENV.to_string()),
+        (None, Some(url)) => (url, "git-repository-url in book.toml".to_string()),
+        (None, None) => return Ok(None),
+    };
+    let well_formed = (url.starts_with("https://") || url.starts_with("http://"))
+        && !url.contains(char::is_whitespace)
+        && url
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| rest.contains('/'));
+    if !well_formed {
+        return Err(format!(
+            "{source} is `{url}`: give the repository's web address, like \
+             https://github.com/owner/backprop-book (or leave it unset for a book without \
+             repository links)"
+        ));
+    }
+    let url = url
+        .trim_end_matches('/')
+        .trim_end_matches(".git")
+        .to_string();
+    let template = match (from_env, configured_template) {
+        (None, Some(template)) => template.to_string(),
+        _ => format!("{url}/edit/main/{{path}}"),
+    };
+    Ok(Some((url, template)))
+}
+
 /// Builds the HTML book of the workspace at `workspace_root`; returns the output folder.
 ///
 /// # Errors
-/// Fails when `book.toml` cannot be loaded, a directive does not resolve, or mdBook fails.
+/// Fails when `book.toml` cannot be loaded, the repository address is malformed, a directive
+/// does not resolve, or mdBook fails.
 pub fn build(workspace_root: &Path) -> Result<PathBuf, String> {
     let mut book = MDBook::load(workspace_root).map_err(|e| {
         format!(
@@ -107,9 +160,86 @@ pub fn build(workspace_root: &Path) -> Result<PathBuf, String> {
             workspace_root.display()
         )
     })?;
+    let configured = |key: &str| -> Option<String> { book.config.get(key).ok().flatten() };
+    let links = repository_links(
+        std::env::var(REPOSITORY_URL_ENV).ok().as_deref(),
+        configured("output.html.git-repository-url").as_deref(),
+        configured("output.html.edit-url-template").as_deref(),
+    )?;
+    if let Some((url, template)) = links {
+        book.config
+            .set("output.html.git-repository-url", url)
+            .and_then(|()| book.config.set("output.html.edit-url-template", template))
+            .map_err(|e| format!("cannot set the repository address: {e:#}"))?;
+    }
     book.with_preprocessor(ListingsPreprocessor::new(workspace_root));
     book.with_preprocessor(MathPreprocessor);
     book.build()
         .map_err(|e| format!("book build failed: {e:#}"))?;
     Ok(book.build_dir_for("html"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_an_address_there_are_no_repository_links() {
+        assert_eq!(repository_links(None, None, None), Ok(None));
+        assert_eq!(repository_links(Some("  "), Some(""), None), Ok(None));
+    }
+
+    #[test]
+    fn the_address_gives_both_links() {
+        let expected = Some((
+            "https://github.com/ann/backprop-book".to_string(),
+            "https://github.com/ann/backprop-book/edit/main/{path}".to_string(),
+        ));
+        assert_eq!(
+            repository_links(Some("https://github.com/ann/backprop-book/"), None, None),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            repository_links(None, Some("https://github.com/ann/backprop-book.git"), None),
+            Ok(expected)
+        );
+    }
+
+    #[test]
+    fn the_build_time_address_overrides_book_toml() {
+        let (url, template) = repository_links(
+            Some("https://github.com/bob/fork"),
+            Some("https://github.com/ann/backprop-book"),
+            Some("https://github.com/ann/backprop-book/edit/dev/{path}"),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(url, "https://github.com/bob/fork");
+        assert_eq!(template, "https://github.com/bob/fork/edit/main/{path}");
+        let (_, template) = repository_links(
+            None,
+            Some("https://github.com/ann/backprop-book"),
+            Some("https://github.com/ann/backprop-book/edit/dev/{path}"),
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            template,
+            "https://github.com/ann/backprop-book/edit/dev/{path}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_address_is_an_error_naming_the_setting() {
+        let error = repository_links(Some("github.com/ann/book"), None, None).unwrap_err();
+        assert!(
+            error.starts_with("BOOK_REPOSITORY_URL is `github.com/ann/book`"),
+            "{error}"
+        );
+        let error = repository_links(None, Some("https://github.com"), None).unwrap_err();
+        assert!(
+            error.starts_with("git-repository-url in book.toml"),
+            "{error}"
+        );
+    }
 }

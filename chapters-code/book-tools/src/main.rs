@@ -1,41 +1,80 @@
-//! `cargo book [build|serve [PORT]]`: builds the book into `target/book`, and serves it.
+//! `cargo book [build | serve [PORT] | stubs [--force] | check-stubs]`: builds the book into
+//! `target/book` and serves it; for authors, generates and checks the exercise stubs.
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap_or_else(|_| PathBuf::from("."))
+use clap::{Parser, Subcommand};
+
+/// Builds and serves the book "Training and Backpropagation" from this workspace.
+///
+/// Without a command, `cargo book` is `cargo book serve`.
+#[derive(Debug, Parser)]
+#[command(name = "cargo book", bin_name = "cargo book", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand, PartialEq, Eq)]
+enum Command {
+    /// Build the book into target/book (open target/book/index.html: it works offline)
+    Build,
+    /// Build the book, then serve it at http://127.0.0.1:PORT/ until Ctrl-C (the default)
+    Serve {
+        /// The port to serve on (on 127.0.0.1 only)
+        #[arg(default_value_t = 3000, value_parser = clap::value_parser!(u16).range(1..))]
+        port: u16,
+    },
+    /// For authors: write the exercise stubs generated from the solutions
+    ///
+    /// Missing stubs are written. A stub that differs from its generated form may hold a
+    /// learner's work: it is left alone and listed, and the command fails (exit 1), unless
+    /// --force.
+    Stubs {
+        /// Overwrite the stubs that differ, after copying each one to a backup beside it
+        /// (<stub>.bak, then <stub>.bak2, …; no backup is ever overwritten)
+        #[arg(long)]
+        force: bool,
+    },
+    /// For authors and CI: fail (exit 1) if a stub is missing or is not the stub its solution
+    /// generates
+    CheckStubs,
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = workspace_root();
-    let (command, port) = match args.as_slice() {
-        [] => ("serve", None),
-        [command] => (command.as_str(), None),
-        [command, port] => (command.as_str(), Some(port.as_str())),
-        _ => ("help", None),
-    };
-    if matches!(command, "stubs" | "check-stubs") {
-        let problems = book_tools::stubs::check_stubs(&root, command == "stubs");
-        for problem in &problems {
-            eprintln!("error: {problem}");
+    // Usage errors exit with 2 and the usage; --help and --version exit with 0.
+    let cli = Cli::parse();
+    // Found at run time (never `env!`): a checkout moved or copied with its `target/` builds
+    // itself, not the folder it was compiled in.
+    let root = match book_workspace::workspace_root() {
+        Ok(root) => root,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
         }
-        return if problems.is_empty() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        };
-    }
-    if !matches!(command, "build" | "serve") {
-        eprintln!(
-            "usage: cargo book build          # writes target/book/index.html\n       cargo book serve [PORT]   # builds, then serves http://127.0.0.1:3000/\n       cargo book stubs          # regenerates exercise stubs from the solutions\n       cargo book check-stubs    # fails if a stub differs from its solution"
-        );
-        return ExitCode::FAILURE;
-    }
+    };
+    let command = cli.command.unwrap_or(Command::Serve { port: 3000 });
+    let port = match command {
+        Command::CheckStubs => {
+            let problems = book_tools::stubs::check_stubs(&root);
+            for problem in &problems {
+                eprintln!("error: {problem}");
+            }
+            return exit_code(problems.is_empty());
+        }
+        Command::Stubs { force } => {
+            let report = book_tools::stubs::write_stubs(&root, force);
+            let text = book_tools::stubs::describe(&root, &report);
+            if report.is_success() {
+                print!("{text}");
+            } else {
+                eprint!("{text}");
+            }
+            return exit_code(report.is_success());
+        }
+        Command::Build => None,
+        Command::Serve { port } => Some(port),
+    };
     let output = match book_tools::build(&root) {
         Ok(output) => output,
         Err(error) => {
@@ -44,16 +83,8 @@ fn main() -> ExitCode {
         }
     };
     println!("Built the book: {}", output.join("index.html").display());
-    if command == "build" {
+    let Some(port) = port else {
         return ExitCode::SUCCESS;
-    }
-    let port = match port.map(str::parse::<u16>) {
-        None => 3000,
-        Some(Ok(port)) => port,
-        Some(Err(_)) => {
-            eprintln!("error: the port must be a number between 1 and 65535");
-            return ExitCode::FAILURE;
-        }
     };
     match book_tools::serve(&output, port) {
         Ok(()) => ExitCode::SUCCESS,
@@ -62,6 +93,89 @@ fn main() -> ExitCode {
                 "error: cannot serve on 127.0.0.1:{port}: {error}; pass another port: cargo book serve 3001"
             );
             ExitCode::FAILURE
+        }
+    }
+}
+
+fn exit_code(success: bool) -> ExitCode {
+    if success {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
+
+    fn parse(args: &[&str]) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("cargo book").chain(args.iter().copied()))
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn commands_and_options_parse() {
+        assert_eq!(parse(&[]).unwrap().command, None);
+        assert_eq!(
+            parse(&["serve", "3001"]).unwrap().command,
+            Some(Command::Serve { port: 3001 })
+        );
+        assert_eq!(
+            parse(&["serve"]).unwrap().command,
+            Some(Command::Serve { port: 3000 })
+        );
+        assert_eq!(
+            parse(&["stubs", "--force"]).unwrap().command,
+            Some(Command::Stubs { force: true })
+        );
+        assert_eq!(
+            parse(&["check-stubs"]).unwrap().command,
+            Some(Command::CheckStubs)
+        );
+    }
+
+    #[test]
+    fn help_is_not_an_error_and_mistakes_are_usage_errors() {
+        assert_eq!(
+            parse(&["--help"]).unwrap_err().kind(),
+            ErrorKind::DisplayHelp
+        );
+        for wrong in [
+            &["--nope"][..],
+            &["build", "extra"],
+            &["serve", "0"],
+            &["serve", "http"],
+            &["stubs", "--forse"],
+            &["bulid"],
+        ] {
+            let error = parse(wrong).expect_err("a usage error");
+            assert_eq!(error.exit_code(), 2, "{wrong:?}: {error}");
+        }
+    }
+
+    #[test]
+    fn every_command_and_option_is_described() {
+        let help = Cli::command().render_long_help().to_string();
+        for word in ["build", "serve", "stubs", "check-stubs", "--help"] {
+            assert!(help.contains(word), "{word} missing from:\n{help}");
+        }
+        for sub in Cli::command().get_subcommands() {
+            assert!(sub.get_about().is_some(), "{} has no help", sub.get_name());
+            for arg in sub.get_arguments() {
+                assert!(
+                    arg.get_help().is_some(),
+                    "{} {} has no help",
+                    sub.get_name(),
+                    arg.get_id()
+                );
+            }
         }
     }
 }

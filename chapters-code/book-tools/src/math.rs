@@ -40,10 +40,18 @@ pub enum Piece<'a> {
 
 /// Splits a page into text and formulas, skipping code. An unclosed `$$` is an error.
 ///
+/// The scan is linear in the page's length (up to a logarithmic factor for code spans): every
+/// byte is looked at a bounded number of times, whatever the page holds (a 1 MB paragraph of
+/// dollar signs included).
+///
 /// # Errors
 /// A [`MathError`] for a `$$` without its closing `$$`.
 pub fn split_math(page: &str) -> Result<Vec<Piece<'_>>, MathError> {
     let bytes = page.as_bytes();
+    let code_spans = CodeSpans::new(page);
+    // The offset of the next blank line ("\n\n") at or after the scan position: found once per
+    // paragraph, not once per `$`.
+    let mut paragraph_end = 0;
     let mut pieces = Vec::new();
     let mut text_start = 0;
     let mut i = 0;
@@ -60,7 +68,7 @@ pub fn split_math(page: &str) -> Result<Vec<Piece<'_>>, MathError> {
                 i += 1;
             }
             b'\\' => i += 2,
-            b'`' => i = code_span_end(page, i),
+            b'`' => i = code_spans.end(page, i),
             b'$' if bytes.get(i + 1) == Some(&b'$') => {
                 let Some(close) = page[i + 2..].find("$$") else {
                     let formula: String = page[i + 2..].chars().take(60).collect();
@@ -74,15 +82,20 @@ pub fn split_math(page: &str) -> Result<Vec<Piece<'_>>, MathError> {
                 i += close + 4;
                 text_start = i;
             }
-            b'$' => match inline_end(page, i) {
-                Some(close) => {
-                    pieces.push(Piece::Text(&page[text_start..i]));
-                    pieces.push(Piece::Inline(&page[i + 1..close]));
-                    i = close + 1;
-                    text_start = i;
+            b'$' => {
+                if paragraph_end <= i {
+                    paragraph_end = page[i..].find("\n\n").map_or(page.len(), |n| i + n);
                 }
-                None => i += 1,
-            },
+                match inline_end(page, i, paragraph_end) {
+                    Some(close) => {
+                        pieces.push(Piece::Text(&page[text_start..i]));
+                        pieces.push(Piece::Inline(&page[i + 1..close]));
+                        i = close + 1;
+                        text_start = i;
+                    }
+                    None => i += 1,
+                }
+            }
             _ => i += 1,
         }
     }
@@ -118,32 +131,57 @@ fn fenced_block_end(page: &str, line: usize) -> Option<usize> {
     Some(page.len())
 }
 
-/// The offset just after the inline code span that opens at `start` (or after its backticks
-/// when it is never closed).
-fn code_span_end(page: &str, start: usize) -> usize {
-    let ticks = page[start..].bytes().take_while(|b| *b == b'`').count();
-    let fence = &page[start..start + ticks];
-    let mut from = start + ticks;
-    while let Some(found) = page[from..].find(fence) {
-        let at = from + found;
-        let run = page[at..].bytes().take_while(|b| *b == b'`').count();
-        if run == ticks {
-            return at + ticks;
-        }
-        from = at + run;
-    }
-    start + ticks
+/// Every run of backticks of a page, by length, so that finding where an inline code span
+/// closes is a binary search instead of a scan of the rest of the page.
+struct CodeSpans {
+    /// Run length → the offsets where runs of exactly that many backticks start, ascending.
+    runs: std::collections::HashMap<usize, Vec<usize>>,
 }
 
-/// The offset of the `$` closing the inline formula opened at `open`, if there is one in the
-/// same paragraph.
-fn inline_end(page: &str, open: usize) -> Option<usize> {
+impl CodeSpans {
+    fn new(page: &str) -> Self {
+        let mut runs: std::collections::HashMap<usize, Vec<usize>> = Default::default();
+        let bytes = page.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'`' {
+                let start = i;
+                while bytes.get(i) == Some(&b'`') {
+                    i += 1;
+                }
+                runs.entry(i - start).or_default().push(start);
+            } else {
+                i += 1;
+            }
+        }
+        Self { runs }
+    }
+
+    /// The offset just after the inline code span that opens at `start` (a run of backticks,
+    /// closed by the next whole run of exactly as many), or just after its backticks when it is
+    /// never closed.
+    fn end(&self, page: &str, start: usize) -> usize {
+        // Counted from `start`, which may be inside a run (after a `\` that escapes its first
+        // backtick); each backtick is counted once, as the scan then moves past it.
+        let ticks = page[start..].bytes().take_while(|b| *b == b'`').count();
+        let Some(starts) = self.runs.get(&ticks) else {
+            return start + ticks;
+        };
+        let next = starts.partition_point(|&at| at <= start);
+        starts
+            .get(next)
+            .map_or(start + ticks, |&close| close + ticks)
+    }
+}
+
+/// The offset of the `$` closing the inline formula opened at `open`, if there is one before
+/// `paragraph_end` (the end of the paragraph `open` is in).
+fn inline_end(page: &str, open: usize, paragraph_end: usize) -> Option<usize> {
     let bytes = page.as_bytes();
     let first = *bytes.get(open + 1)?;
     if first.is_ascii_whitespace() {
         return None;
     }
-    let paragraph_end = page[open..].find("\n\n").map_or(page.len(), |n| open + n);
     let mut i = open + 1;
     while i < paragraph_end {
         match bytes[i] {
@@ -251,8 +289,13 @@ pub fn render_page(page: &str) -> Result<String, Vec<MathError>> {
 }
 
 #[cfg(test)]
+#[path = "math_reference.rs"]
+mod reference;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn inline_and_display_formulas_are_found() {
@@ -322,5 +365,70 @@ mod tests {
             "{}",
             errors[1]
         );
+    }
+
+    #[test]
+    fn a_long_paragraph_of_dollars_is_scanned_in_linear_time() {
+        // 1 MB in one paragraph: prices, unclosed code spans of many lengths, escapes. The old
+        // scanner took 42 s on such a paragraph; a linear one takes milliseconds.
+        let mut page = String::new();
+        let mut ticks = 1;
+        while page.len() < 1_000_000 {
+            page.push_str("$x $5 \\$6 $ b ");
+            if page.len().is_multiple_of(7) {
+                page.push_str(&"`".repeat(ticks));
+                ticks += 1;
+            }
+        }
+        let started = std::time::Instant::now();
+        let pieces = split_math(&page).unwrap();
+        let elapsed = started.elapsed();
+        assert!(pieces.iter().all(|p| matches!(p, Piece::Text(_))));
+        assert!(
+            elapsed < std::time::Duration::from_secs(5),
+            "scanning 1 MB took {elapsed:?}: the scanner is no longer linear"
+        );
+    }
+
+    /// Text made of the characters the scanner treats specially, plus multi-byte ones.
+    fn tricky() -> impl Strategy<Value = String> {
+        "[$`~\\\\\n {}#:a1\u{a0}\u{3000}é😀]{0,120}"
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn any_unicode_page_is_split_without_panic(page in any::<String>()) {
+            let _ = split_math(&page);
+        }
+
+        #[test]
+        fn the_linear_scanner_finds_what_the_old_one_found(page in tricky()) {
+            prop_assert_eq!(split_math(&page), reference::split_math(&page));
+        }
+
+        #[test]
+        fn pieces_cover_the_page_in_order(page in tricky()) {
+            if let Ok(pieces) = split_math(&page) {
+                let mut at = 0;
+                for piece in pieces {
+                    let (Piece::Text(text) | Piece::Inline(text) | Piece::Display(text)) = piece;
+                    let offset = text.as_ptr() as usize - page.as_ptr() as usize;
+                    prop_assert!(offset >= at);
+                    at = offset + text.len();
+                }
+            }
+        }
+    }
+
+    proptest! {
+        // KaTeX runs in an embedded JavaScript engine: fewer cases.
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_unicode_page_renders_or_errs_without_panic(page in tricky()) {
+            let _ = render_page(&page);
+        }
     }
 }

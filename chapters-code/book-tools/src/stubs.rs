@@ -1,107 +1,93 @@
-//! Exercise stubs are generated from the reference solutions, so the two cannot drift.
-//!
-//! In `chapters-code/<chapter>/src/solutions/<exercise>.rs`, the lines from `// SOLUTION` to
-//! `// END SOLUTION` are the answer. The stub `chapters-code/<chapter>/exercises/<exercise>.rs`
-//! is the same file with each such block replaced by `bookkit::not_done!()`.
+//! Exercise stubs are generated from the reference solutions, so the two cannot drift: see
+//! [`book_workspace::stubs`] (re-exported here), which also guarantees that no learner's edit is
+//! overwritten without `--force` and a backup.
 
-use std::path::{Path, PathBuf};
+pub use book_workspace::stubs::*;
 
-/// First line of a solution block.
-pub const SOLUTION_START: &str = "// SOLUTION";
-/// Last line of a solution block.
-pub const SOLUTION_END: &str = "// END SOLUTION";
+use std::path::Path;
 
-/// The stub text for a solution file's text.
-pub fn stub_from_solution(solution: &str) -> String {
-    let mut stub = String::with_capacity(solution.len());
-    let mut inside = false;
-    for line in solution.lines() {
-        let trimmed = line.trim();
-        if !inside && trimmed == SOLUTION_START {
-            inside = true;
-            let indent = &line[..line.len() - line.trim_start().len()];
-            stub.push_str(indent);
-            stub.push_str("bookkit::not_done!()\n");
-        } else if inside {
-            inside = trimmed != SOLUTION_END;
-        } else {
-            stub.push_str(line);
-            stub.push('\n');
-        }
-    }
-    stub
-}
-
-/// Every (solution, stub) pair of the workspace at `root`.
-pub fn exercise_pairs(root: &Path) -> Vec<(PathBuf, PathBuf)> {
-    let mut pairs = Vec::new();
-    let Ok(chapters) = std::fs::read_dir(root.join("chapters-code")) else {
-        return pairs;
+/// What `cargo book stubs [--force]` tells the author, from the [`StubsReport`] of
+/// [`write_stubs`]; paths are shown relative to `root`.
+pub fn describe(root: &Path, report: &StubsReport) -> String {
+    let show = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
     };
-    for chapter in chapters.flatten() {
-        let Ok(solutions) = std::fs::read_dir(chapter.path().join("src/solutions")) else {
-            continue;
-        };
-        for solution in solutions.flatten() {
-            let name = solution.file_name();
-            if name == "mod.rs" {
-                continue;
-            }
-            pairs.push((
-                solution.path(),
-                chapter.path().join("exercises").join(&name),
-            ));
+    let mut text = String::new();
+    for (stub, backup) in &report.backups {
+        text.push_str(&format!(
+            "overwrote {} (its previous text is saved in {})\n",
+            show(stub),
+            show(backup)
+        ));
+    }
+    for stub in &report.written {
+        if !report
+            .backups
+            .iter()
+            .any(|(overwritten, _)| overwritten == stub)
+        {
+            text.push_str(&format!("wrote {}\n", show(stub)));
         }
     }
-    pairs.sort();
-    pairs
-}
-
-/// Checks that every stub is exactly what its solution generates; with `write`, rewrites the
-/// stubs that differ instead. Returns one message per stub that differed.
-pub fn check_stubs(root: &Path, write: bool) -> Vec<String> {
-    let mut problems = Vec::new();
-    for (solution_path, stub_path) in exercise_pairs(root) {
-        let Ok(solution) = std::fs::read_to_string(&solution_path) else {
-            problems.push(format!("cannot read {}", solution_path.display()));
-            continue;
-        };
-        if !solution.lines().any(|l| l.trim() == SOLUTION_START) {
-            problems.push(format!(
-                "{} has no `{SOLUTION_START}` block",
-                solution_path.display()
-            ));
+    if !report.refused.is_empty() {
+        text.push_str(
+            "error: these stubs differ from the stub generated from their solution, so they were \
+             left as they are (they may hold a learner's work):\n",
+        );
+        for stub in &report.refused {
+            text.push_str(&format!("  {}\n", show(stub)));
         }
-        let expected = stub_from_solution(&solution);
-        let current = std::fs::read_to_string(&stub_path).unwrap_or_default();
-        if current == expected {
-            continue;
-        }
-        if write {
-            if let Err(error) = std::fs::write(&stub_path, expected) {
-                problems.push(format!("cannot write {}: {error}", stub_path.display()));
-            }
-        } else {
-            problems.push(format!(
-                "{} is not the stub generated from {}: run `cargo book stubs`",
-                stub_path.display(),
-                solution_path.display()
-            ));
-        }
+        text.push_str(
+            "To restore one exercise, use `cargo coach reset <exercise>`. If you changed the \
+             solutions, run `cargo book stubs --force`: it overwrites them and saves each \
+             previous stub beside it as `<stub>.bak`.\n",
+        );
     }
-    problems
+    for problem in &report.problems {
+        text.push_str(&format!("error: {problem}\n"));
+    }
+    if text.is_empty() {
+        text.push_str("Every stub is already generated from its solution: nothing to do.\n");
+    }
+    text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
 
     #[test]
-    fn solution_blocks_become_not_done() {
-        let solution = "/// Doc.\npub fn f(x: f64) -> f64 {\n    // SOLUTION\n    let y = x * 2.0;\n    y\n    // END SOLUTION\n}\n";
+    fn refused_stubs_are_listed_with_the_two_ways_out() {
+        let root = Path::new("/w");
+        let report = StubsReport {
+            refused: vec![PathBuf::from("/w/chapters-code/ch01/exercises/ex1_1.rs")],
+            ..StubsReport::default()
+        };
+        let text = describe(root, &report);
+        assert!(
+            text.contains("\n  chapters-code/ch01/exercises/ex1_1.rs\n"),
+            "{text}"
+        );
+        assert!(text.contains("cargo coach reset"), "{text}");
+        assert!(text.contains("cargo book stubs --force"), "{text}");
+    }
+
+    #[test]
+    fn backups_are_named() {
+        let root = Path::new("/w");
+        let stub = PathBuf::from("/w/ex1_1.rs");
+        let report = StubsReport {
+            written: vec![stub.clone()],
+            backups: vec![(stub, PathBuf::from("/w/ex1_1.rs.bak"))],
+            ..StubsReport::default()
+        };
         assert_eq!(
-            stub_from_solution(solution),
-            "/// Doc.\npub fn f(x: f64) -> f64 {\n    bookkit::not_done!()\n}\n"
+            describe(root, &report),
+            "overwrote ex1_1.rs (its previous text is saved in ex1_1.rs.bak)\n"
         );
     }
 }

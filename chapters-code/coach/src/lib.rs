@@ -2,71 +2,123 @@
 //! runs its tests in learner mode, and tells the learner where they stand.
 //!
 //! Progress comes only from running the tests (`cargo test -p <chapter> --features learner
-//! --test exercises`): there is no progress file to edit. See [`exercise`] for the naming
+//! --test exercises`, each test in its own process with a time limit: see [`runner`]): there is
+//! no progress file to edit. See [`exercise`] for the naming
 //! convention that ties a stub to its tests, and [`hint`] for where hints come from.
 
 pub mod exercise;
 pub mod hint;
 pub mod outcome;
+pub mod runner;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::time::Duration;
 
 pub use exercise::Exercise;
-pub use outcome::{Outcome, TestRun};
+pub use outcome::{Outcome, TestResult, TestRun};
 
-/// The workspace root (two folders above this crate).
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap_or_else(|_| PathBuf::from("."))
+/// The workspace root, found at run time from `CARGO_MANIFEST_DIR` (set by `cargo run`) or the
+/// current directory; see [`book_workspace::workspace_root`].
+///
+/// # Errors
+/// When the coach is run outside the book's checkout.
+pub fn workspace_root() -> Result<PathBuf, String> {
+    book_workspace::workspace_root()
 }
 
-/// Runs the exercise tests of `chapter` against the learner's stubs; `filter` narrows them to
-/// the tests whose names contain it.
-pub fn run_chapter(root: &Path, chapter: &str, filter: Option<&str>) -> TestRun {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let mut command = Command::new(cargo);
-    command
-        .current_dir(root)
-        .args(["test", "-p", chapter, "--features", "learner"])
-        .args(["--test", "exercises", "--color", "never", "--"])
-        .args(["--color", "never"])
-        .args(filter)
-        .env("RUST_BACKTRACE", "0");
-    match command.output() {
-        Ok(output) => {
-            let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-            text.push('\n');
-            text.push_str(&String::from_utf8_lossy(&output.stderr));
-            TestRun::parse(&text)
-        }
-        Err(error) => TestRun {
-            build_error: Some(format!("cannot run cargo: {error}")),
-            ..TestRun::default()
-        },
-    }
-}
-
-/// The outcome of every exercise, running each chapter's exercise tests once.
-pub fn check_all(root: &Path, exercises: &[Exercise]) -> Vec<(Exercise, Outcome)> {
+/// The outcome of every exercise, running each chapter's exercise tests once (each test in
+/// its own process, stopped after `timeout`).
+pub fn check_all(
+    root: &Path,
+    exercises: &[Exercise],
+    timeout: Duration,
+) -> Vec<(Exercise, Outcome)> {
     let mut runs: BTreeMap<&str, TestRun> = BTreeMap::new();
     exercises
         .iter()
         .map(|exercise| {
             let run = runs
                 .entry(exercise.chapter.as_str())
-                .or_insert_with(|| run_chapter(root, &exercise.chapter, None));
+                .or_insert_with(|| runner::run_chapter(root, &exercise.chapter, None, timeout));
             (exercise.clone(), run.outcome(exercise))
         })
         .collect()
 }
 
-/// The outcome of one exercise, running only its chapter's tests named after it.
-pub fn check_one(root: &Path, exercise: &Exercise) -> Outcome {
-    run_chapter(root, &exercise.chapter, Some(&exercise.test_prefix())).outcome(exercise)
+/// The outcome of every exercise of `chapter` (and only of it), from one run of its tests.
+pub fn check_chapter(
+    root: &Path,
+    exercises: &[Exercise],
+    chapter: &str,
+    timeout: Duration,
+) -> Vec<(Exercise, Outcome)> {
+    let mine: Vec<Exercise> = exercises
+        .iter()
+        .filter(|e| e.chapter == chapter)
+        .cloned()
+        .collect();
+    check_all(root, &mine, timeout)
+}
+
+/// The outcome of one exercise, running only its own tests.
+pub fn check_one(root: &Path, exercise: &Exercise, timeout: Duration) -> Outcome {
+    let owned = |name: &str| exercise.owns_test(name);
+    runner::run_chapter(root, &exercise.chapter, Some(&owned), timeout).outcome(exercise)
+}
+
+/// The exercise after `exercise` in book order (chapter, then number), if any.
+pub fn next_in_order<'a>(exercises: &'a [Exercise], exercise: &Exercise) -> Option<&'a Exercise> {
+    exercises
+        .iter()
+        .position(|e| e == exercise)
+        .and_then(|at| exercises.get(at + 1))
+}
+
+/// The "done" moment: what to say when `exercise` has just turned done, naming `next` (the
+/// exercise to do next, if any is left).
+pub fn render_done(exercise: &Exercise, next: Option<&Exercise>) -> String {
+    let next = match next {
+        Some(next) => format!(
+            "next is {}{}: edit {} (`cargo coach run {}`)",
+            next.id(),
+            if next.title.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", next.title)
+            },
+            next.stub.display(),
+            next.id()
+        ),
+        None => "that was the last one: every exercise is done. Well done!".to_string(),
+    };
+    format!("✓ Exercise {} done — {next}\n", exercise.id())
+}
+
+/// Restores the stub of `exercise` to the form its solution generates, after copying the
+/// learner's version to a backup beside it; returns what to tell the learner.
+///
+/// # Errors
+/// When the solution cannot be read or the backup or the stub cannot be written (the stub is
+/// then left as it was), with the reason.
+pub fn reset(root: &Path, exercise: &Exercise) -> Result<String, String> {
+    use book_workspace::stubs::{Reset, StubFiles, reset_stub};
+    let files = StubFiles::for_stub(&root.join(&exercise.stub));
+    let stub = exercise.stub.display();
+    Ok(match reset_stub(&files)? {
+        Reset::AlreadyGenerated => {
+            format!(
+                "{stub} is already the untouched stub of Exercise {}: nothing to reset.\n",
+                exercise.id()
+            )
+        }
+        Reset::Created => format!("{stub} was missing: wrote the untouched stub.\n"),
+        Reset::Restored { backup } => format!(
+            "Reset Exercise {}: {stub} is the untouched stub again.\nYour version is saved in {} (copy from it whatever you want to keep).\n",
+            exercise.id(),
+            backup.strip_prefix(root).unwrap_or(&backup).display()
+        ),
+    })
 }
 
 /// The hints for an exercise, read from its chapter page.
@@ -163,6 +215,55 @@ mod tests {
     }
 
     #[test]
+    fn the_done_moment_names_the_next_exercise() {
+        let all = [exercise((1, 1)), exercise((1, 2))];
+        let next = next_in_order(&all, &all[0]);
+        assert_eq!(next, Some(&all[1]));
+        assert_eq!(
+            render_done(&all[0], next),
+            "✓ Exercise 1.1 done — next is 1.2 (Exercise 1.2: something): edit \
+             chapters-code/ch01-loss-functions/exercises/ex1_2.rs (`cargo coach run 1.2`)\n"
+        );
+        assert_eq!(next_in_order(&all, &all[1]), None);
+        assert!(render_done(&all[1], None).contains("every exercise is done"));
+    }
+
+    #[test]
+    fn reset_restores_the_stub_and_says_where_the_learners_version_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let chapter = dir.path().join("chapters-code/ch01-loss-functions");
+        std::fs::create_dir_all(chapter.join("src/solutions")).unwrap();
+        std::fs::create_dir_all(chapter.join("exercises")).unwrap();
+        std::fs::write(
+            chapter.join("src/solutions/ex1_1.rs"),
+            "fn f() -> u8 {\n    // SOLUTION\n    1\n    // END SOLUTION\n}\n",
+        )
+        .unwrap();
+        let stub = chapter.join("exercises/ex1_1.rs");
+        std::fs::write(&stub, "fn f() -> u8 {\n    2\n}\n").unwrap();
+        let said = reset(dir.path(), &exercise((1, 1))).unwrap();
+        assert!(
+            said.contains(
+                "Your version is saved in chapters-code/ch01-loss-functions/exercises/ex1_1.rs.bak"
+            ),
+            "{said}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&stub).unwrap(),
+            "fn f() -> u8 {\n    bookkit::not_done!()\n}\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(chapter.join("exercises/ex1_1.rs.bak")).unwrap(),
+            "fn f() -> u8 {\n    2\n}\n"
+        );
+        assert!(
+            reset(dir.path(), &exercise((1, 1)))
+                .unwrap()
+                .contains("nothing to reset")
+        );
+    }
+
+    #[test]
     fn a_long_message_is_cut_to_fit_the_screen() {
         let message = (1..=30).map(|i| format!("line {i}")).collect::<Vec<_>>();
         let shown = render_exercise(
@@ -179,7 +280,7 @@ mod tests {
     /// chapter's `tests/exercises.rs`, and every `exercise_…` test there names a stub.
     #[test]
     fn every_stub_has_tests_named_after_it() {
-        let root = workspace_root();
+        let root = workspace_root().expect("the tests run inside the workspace");
         let exercises = exercise::discover(&root);
         assert!(!exercises.is_empty(), "no exercise stubs found");
         let mut problems = Vec::new();

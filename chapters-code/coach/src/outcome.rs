@@ -15,6 +15,10 @@ pub enum Outcome {
     Wrong(String),
     /// The chapter's stubs do not compile: the first compiler error.
     DoesNotCompile(String),
+    /// A test ran longer than the time limit and was stopped.
+    TimedOut(String),
+    /// A test's process ended before the test did (a crash, an abort, `process::exit`).
+    Crashed(String),
     /// No test of the chapter follows the naming convention for this exercise.
     NoTests,
 }
@@ -32,6 +36,8 @@ impl Outcome {
             Outcome::NotDone(_) => "not done",
             Outcome::Wrong(_) => "not done (wrong answer)",
             Outcome::DoesNotCompile(_) => "not done (does not compile)",
+            Outcome::TimedOut(_) => "not done (timed out)",
+            Outcome::Crashed(_) => "not done (crashed)",
             Outcome::NoTests => "no tests found",
         }
     }
@@ -39,29 +45,45 @@ impl Outcome {
     /// The message to show under the exercise (empty when done).
     pub fn message(&self) -> &str {
         match self {
-            Outcome::NotDone(m) | Outcome::Wrong(m) | Outcome::DoesNotCompile(m) => m,
+            Outcome::NotDone(m)
+            | Outcome::Wrong(m)
+            | Outcome::DoesNotCompile(m)
+            | Outcome::TimedOut(m)
+            | Outcome::Crashed(m) => m,
             Outcome::Done | Outcome::NoTests => "",
         }
     }
 }
 
-/// What one `cargo test` run of a chapter's exercise tests reported.
+/// How one test ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestResult {
+    /// It passed.
+    Passed,
+    /// It failed; the message of its panic (may be empty).
+    Failed(String),
+    /// It ran out of time and was stopped; what to tell the learner.
+    TimedOut(String),
+    /// Its process ended before it did; what to tell the learner.
+    Crashed(String),
+}
+
+/// What one run of a chapter's exercise tests reported.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TestRun {
-    /// Each test that ran, and whether it passed.
-    pub results: BTreeMap<String, bool>,
-    /// The panic message of each failed test.
-    pub failures: BTreeMap<String, String>,
+    /// Each test that ran, and how it ended.
+    pub results: BTreeMap<String, TestResult>,
     /// The first compiler error, when the tests could not be built.
     pub build_error: Option<String>,
 }
 
 impl TestRun {
-    /// Parses the combined stdout and stderr of `cargo test` (not `-q`: it needs the
-    /// `test <name> ... ok` lines).
+    /// Parses the output of a test binary (or of `cargo test`, not `-q`: it needs the
+    /// `test <name> ... ok` lines). Output in which no test ran is a build error.
     pub fn parse(output: &str) -> TestRun {
         let mut run = TestRun::default();
         let mut ran = false;
+        let mut failures = BTreeMap::new();
         let lines: Vec<&str> = output.lines().collect();
         for (index, line) in lines.iter().enumerate() {
             if line.starts_with("running ") && line.ends_with(" tests") || *line == "running 1 test"
@@ -74,10 +96,11 @@ impl TestRun {
             {
                 match result.trim() {
                     "ok" => {
-                        run.results.insert(name.to_string(), true);
+                        run.results.insert(name.to_string(), TestResult::Passed);
                     }
                     "FAILED" => {
-                        run.results.insert(name.to_string(), false);
+                        run.results
+                            .insert(name.to_string(), TestResult::Failed(String::new()));
                     }
                     _ => {}
                 }
@@ -86,8 +109,12 @@ impl TestRun {
                 .strip_prefix("---- ")
                 .and_then(|rest| rest.strip_suffix(" stdout ----"))
             {
-                run.failures
-                    .insert(name.to_string(), panic_message(&lines[index + 1..]));
+                failures.insert(name.to_string(), panic_message(&lines[index + 1..]));
+            }
+        }
+        for (name, message) in failures {
+            if let Some(TestResult::Failed(slot)) = run.results.get_mut(&name) {
+                *slot = message;
             }
         }
         if !ran {
@@ -101,39 +128,35 @@ impl TestRun {
         if let Some(error) = &self.build_error {
             return Outcome::DoesNotCompile(error.clone());
         }
-        let mut owned = self
+        let owned: Vec<(&String, &TestResult)> = self
             .results
             .iter()
             .filter(|(name, _)| exercise.owns_test(name))
-            .peekable();
-        if owned.peek().is_none() {
+            .collect();
+        if owned.is_empty() {
             return Outcome::NoTests;
         }
-        let failed: Vec<&String> = owned
-            .filter(|(_, passed)| !**passed)
-            .map(|(name, _)| name)
+        let problems: Vec<(&String, &TestResult)> = owned
+            .into_iter()
+            .filter(|(_, result)| **result != TestResult::Passed)
             .collect();
-        let Some(first) = failed.first() else {
-            return Outcome::Done;
-        };
-        let messages: Vec<&str> = failed
-            .iter()
-            .filter_map(|name| self.failures.get(*name).map(String::as_str))
-            .collect();
-        if messages.iter().any(|m| m.starts_with("not done yet")) {
-            let message = messages
-                .iter()
-                .find(|m| m.starts_with("not done yet"))
-                .copied()
-                .unwrap_or_default();
-            return Outcome::NotDone(message.to_string());
+        let not_done = problems.iter().find_map(|(_, result)| match result {
+            TestResult::Failed(message) if message.starts_with("not done yet") => Some(message),
+            _ => None,
+        });
+        if let Some(message) = not_done {
+            return Outcome::NotDone(message.clone());
         }
-        let message = self
-            .failures
-            .get(*first)
-            .cloned()
-            .unwrap_or_else(|| format!("test {first} failed"));
-        Outcome::Wrong(message)
+        match problems.first() {
+            None => Outcome::Done,
+            Some((name, TestResult::Failed(message))) if message.is_empty() => {
+                Outcome::Wrong(format!("test {name} failed"))
+            }
+            Some((_, TestResult::Failed(message))) => Outcome::Wrong(message.clone()),
+            Some((_, TestResult::TimedOut(message))) => Outcome::TimedOut(message.clone()),
+            Some((_, TestResult::Crashed(message))) => Outcome::Crashed(message.clone()),
+            Some((_, TestResult::Passed)) => Outcome::Done,
+        }
     }
 }
 
@@ -159,7 +182,7 @@ fn panic_message(lines: &[&str]) -> String {
 
 /// The first compiler error block (up to its blank line, at most 20 lines), or the last lines
 /// of the output when there is no `error` line.
-fn first_error(lines: &[&str]) -> String {
+pub(crate) fn first_error(lines: &[&str]) -> String {
     let Some(start) = lines.iter().position(|l| l.starts_with("error")) else {
         let tail = lines.len().saturating_sub(10);
         return lines[tail..].join("\n").trim().to_string();
@@ -249,6 +272,28 @@ test result: FAILED. 1 passed; 2 failed; 0 ignored; 0 measured; 0 filtered out; 
                 .starts_with("error[E0308]: mismatched types\n  --> ")
         );
         assert!(outcome.message().ends_with("expected `f64`, found integer"));
+    }
+
+    #[test]
+    fn a_timeout_or_a_crash_is_reported_as_such() {
+        let mut run = TestRun::default();
+        run.results
+            .insert("exercise_1_1_a".into(), TestResult::Passed);
+        run.results.insert(
+            "exercise_1_1_b".into(),
+            TestResult::TimedOut("timed out: …".into()),
+        );
+        run.results.insert(
+            "exercise_1_2".into(),
+            TestResult::Crashed("crashed: exited with status 0".into()),
+        );
+        assert_eq!(
+            run.outcome(&exercise((1, 1))),
+            Outcome::TimedOut("timed out: …".into())
+        );
+        let crashed = run.outcome(&exercise((1, 2)));
+        assert_eq!(crashed.label(), "not done (crashed)");
+        assert_eq!(crashed.message(), "crashed: exited with status 0");
     }
 
     #[test]
