@@ -162,18 +162,20 @@ impl Gradients {
 
     /// Whether every gradient is a finite number (no NaN, no infinity).
     pub fn is_finite(&self) -> bool {
-        let all_finite = |values: Option<&[f64]>, fallback: &dyn Fn() -> bool| {
-            values.map_or_else(fallback, |v| v.iter().all(|g| g.is_finite()))
-        };
-        self.weights.iter().all(|w| {
-            all_finite(w.as_slice_memory_order(), &|| {
-                w.iter().all(|g| g.is_finite())
-            })
-        }) && self.biases.iter().all(|b| {
-            all_finite(b.as_slice_memory_order(), &|| {
-                b.iter().all(|g| g.is_finite())
-            })
-        })
+        // A fold without an early exit: the compiler turns it into vector instructions.
+        let finite = |values: &[f64]| values.iter().fold(true, |all, g| all & g.is_finite());
+        let weights = self
+            .weights
+            .iter()
+            .map(|w| match w.as_slice_memory_order() {
+                Some(values) => finite(values),
+                None => w.iter().all(|g| g.is_finite()),
+            });
+        let biases = self.biases.iter().map(|b| match b.as_slice_memory_order() {
+            Some(values) => finite(values),
+            None => b.iter().all(|g| g.is_finite()),
+        });
+        weights.chain(biases).fold(true, |all, layer| all & layer)
     }
 
     /// The Euclidean length of all gradients taken together.

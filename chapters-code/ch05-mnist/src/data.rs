@@ -394,15 +394,19 @@ pub struct Project {
 impl Project {
     /// Keeps the digits below `classes` of `mnist` and holds out [`VALIDATION_0_4`] (for 5
     /// classes or fewer) or [`VALIDATION_ALL`] training images, shuffled with [`SPLIT_SEED`].
-    pub fn new(mnist: &Mnist, classes: usize) -> Self {
+    /// Takes `mnist` whole so that the full training set is freed before the split is made.
+    pub fn new(mnist: Mnist, classes: usize) -> Self {
         let count = if classes <= 5 {
             VALIDATION_0_4
         } else {
             VALIDATION_ALL
         };
+        let Mnist { train, test } = mnist;
+        let kept = train.digits_below(classes);
+        drop(train);
         Self {
-            split: mnist.train.digits_below(classes).split(count, SPLIT_SEED),
-            test: mnist.test.digits_below(classes),
+            split: kept.split(count, SPLIT_SEED),
+            test: test.digits_below(classes),
         }
     }
 }
@@ -420,7 +424,7 @@ pub fn project(classes: usize) -> Result<&'static Project, String> {
         _ => return Err(format!("{classes} classes: the chapter uses 5 or 10")),
     };
     let mnist = mnist()?;
-    Ok(cell.get_or_init(|| Project::new(mnist, classes)))
+    Ok(cell.get_or_init(|| Project::new(mnist.clone(), classes)))
 }
 
 #[cfg(test)]

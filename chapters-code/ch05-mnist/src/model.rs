@@ -36,7 +36,7 @@ pub const MAX_LAYER_SIZES: usize = 16;
 pub const MAX_LAYER_SIZE: u32 = 1 << 20;
 
 /// How to make a model file, named in every error message.
-pub const TRAIN_COMMAND: &str = "cargo run --release -p ch05-mnist --bin mnist-train";
+pub const TRAIN_COMMAND: &str = "cargo mnist-train";
 
 /// What is wrong with a model file.
 #[derive(Debug)]

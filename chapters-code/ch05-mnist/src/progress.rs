@@ -44,7 +44,12 @@ impl TerminalProgress {
 
 impl Observer for TerminalProgress {
     fn epoch_done(&mut self, progress: Progress, stats: &EpochStats) {
-        self.bar.println(epoch_line(progress, stats));
+        let line = epoch_line(progress, stats);
+        if self.bar.is_hidden() {
+            println!("{line}"); // not a terminal: one plain line per epoch
+        } else {
+            self.bar.println(line);
+        }
         self.bar.inc(1);
     }
 }

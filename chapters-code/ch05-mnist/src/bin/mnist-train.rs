@@ -45,11 +45,9 @@ fn run(args: &Args) -> Result<String, String> {
     });
     model::check_writable(&out).map_err(|e| e.to_string())?; // before minutes of training
     println!("reading the MNIST files in {}", data::data_dir().display());
-    let project = {
-        // Only the digits this run needs stay in memory: the full set is dropped here.
-        let mnist = data::load_from(&data::data_dir()).map_err(|e| e.to_string())?;
-        data::Project::new(&mnist, config.classes)
-    };
+    // Only the digits this run needs stay in memory: the full set is freed as it is split.
+    let mnist = data::load_from(&data::data_dir()).map_err(|e| e.to_string())?;
+    let project = data::Project::new(mnist, config.classes);
     println!(
         "training {}: layers {:?}, {}, learning rate {} ({}), batch {}, {} epochs, {} training and {} validation images",
         config.name,
