@@ -19,7 +19,20 @@ macro_rules! not_done {
 #[track_caller]
 pub fn not_done_in(file: &str) -> ! {
     let file = file.replace("/src/../", "/");
-    panic!("not done yet: edit {file}")
+    panic!("not done yet: edit {file}{}", rerun_hint(&file))
+}
+
+/// `\n(check again with `cargo learn <crate>`)` for a file under `chapters-code/<crate>/`:
+/// cargo's own rerun hint after a failed `cargo learn` omits `--features learner` and would
+/// test the reference solutions instead of your stubs.
+pub fn rerun_hint(file: &str) -> String {
+    let crate_name = file
+        .split_once("chapters-code/")
+        .and_then(|(_, rest)| rest.split('/').next())
+        .filter(|name| !name.is_empty());
+    crate_name.map_or_else(String::new, |name| {
+        format!("\n(check again with `cargo learn {name}`)")
+    })
 }
 
 /// Fails with a precise message unless `got` is within `tolerance` of `expected`.
@@ -31,7 +44,8 @@ pub fn check_close(what: &str, got: f64, expected: f64, tolerance: f64) {
     let off_by = (got - expected).abs();
     assert!(
         off_by <= tolerance && got.is_finite(),
-        "{what} is wrong: expected {expected:.6}, got {got:.6} (off by {off_by:.6})"
+        "{what} is wrong: expected {expected:.6}, got {got:.6} (off by {off_by:.6}){}",
+        rerun_hint(std::panic::Location::caller().file())
     );
 }
 
@@ -67,6 +81,15 @@ mod tests {
     #[should_panic(expected = "mse is wrong: expected 0.085000, got 0.090000 (off by 0.005000)")]
     fn wrong_value_names_expected_and_got() {
         check_close("mse", 0.09, 0.085, 1e-9);
+    }
+
+    #[test]
+    fn the_rerun_hint_names_the_learner_command() {
+        assert_eq!(
+            rerun_hint("chapters-code/ch03-training-loop/exercises/ex3_1.rs"),
+            "\n(check again with `cargo learn ch03-training-loop`)"
+        );
+        assert_eq!(rerun_hint("src/lib.rs"), "");
     }
 
     #[test]

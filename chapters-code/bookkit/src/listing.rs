@@ -3,7 +3,9 @@
 
 use std::collections::BTreeSet;
 use std::error::Error;
+#[cfg(feature = "snapshots")]
 use std::panic::{AssertUnwindSafe, catch_unwind};
+#[cfg(feature = "snapshots")]
 use std::path::Path;
 
 /// What a listing or figure function returns: its output, or an error to report.
@@ -58,11 +60,21 @@ pub fn figure_svg_snapshot(name: &str) -> String {
 impl Chapter {
     /// The command-line entry point of a chapter binary: no argument lists the listings,
     /// `<name>` prints one, `figure <name>` prints an SVG, `data <name>` the data behind it.
+    /// `--help` describes all of them; an unknown name or an extra argument is an error with
+    /// the usage (exit code 2).
     pub fn main(&self) -> std::process::ExitCode {
-        let args: Vec<String> = std::env::args().skip(1).collect();
-        match self.run_command(&args) {
+        let matches = match self.command().try_get_matches() {
+            Ok(matches) => matches,
+            Err(error) => {
+                let _ = error.print();
+                return std::process::ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+            }
+        };
+        match self.run_matches(&matches) {
             Ok(text) => {
-                print!("{text}");
+                use std::io::Write;
+                // A closed pipe (`… | head`) is not an error worth a panic.
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
                 std::process::ExitCode::SUCCESS
             }
             Err(error) => {
@@ -72,21 +84,59 @@ impl Chapter {
         }
     }
 
-    fn run_command(&self, args: &[String]) -> BookResult<String> {
-        match args {
-            [] => Ok(self.usage()),
-            [name] => match self.listings.iter().find(|l| l.name == name) {
-                Some(listing) => (listing.run)(),
-                None => Err(format!("no listing named `{name}`.\n{}", self.usage()).into()),
+    /// The command line of the chapter binary (clap), with the listing and figure names.
+    pub fn command(&self) -> clap::Command {
+        use clap::builder::PossibleValuesParser;
+        use clap::{Arg, Command};
+        let listings = self.listings.iter().map(|l| l.name);
+        let figures: Vec<&str> = self.figures.iter().map(|f| f.name).collect();
+        let figure_arg = |what: &'static str| {
+            Arg::new("figure")
+                .required(true)
+                .help(what)
+                .value_parser(PossibleValuesParser::new(figures.clone()))
+        };
+        Command::new(self.package)
+            .about(format!(
+                "Prints the listings and figures of {}: exactly what the book shows",
+                self.package
+            ))
+            .args_conflicts_with_subcommands(true)
+            .arg(
+                Arg::new("listing")
+                    .help("The listing to print (without one: the list of listings and figures)")
+                    .value_parser(PossibleValuesParser::new(listings)),
+            )
+            .subcommand(
+                Command::new("figure")
+                    .about("Prints a figure as SVG")
+                    .arg(figure_arg("The figure to draw")),
+            )
+            .subcommand(
+                Command::new("data")
+                    .about("Prints the numbers behind a figure")
+                    .arg(figure_arg("The figure whose data to print")),
+            )
+    }
+
+    fn run_matches(&self, matches: &clap::ArgMatches) -> BookResult<String> {
+        let figure_named = |m: &clap::ArgMatches| -> BookResult<&FigureSpec> {
+            let name = m.get_one::<String>("figure").map_or("", String::as_str);
+            self.figures
+                .iter()
+                .find(|f| f.name == name)
+                .ok_or_else(|| format!("no figure named `{name}`").into())
+        };
+        match matches.subcommand() {
+            Some(("figure", m)) => Ok((figure_named(m)?.render)()?.svg),
+            Some(("data", m)) => Ok((figure_named(m)?.render)()?.data),
+            _ => match matches.get_one::<String>("listing") {
+                None => Ok(self.usage()),
+                Some(name) => match self.listings.iter().find(|l| &l.name == name) {
+                    Some(listing) => (listing.run)(),
+                    None => Err(format!("no listing named `{name}`.\n{}", self.usage()).into()),
+                },
             },
-            [kind, name] if kind == "figure" || kind == "data" => {
-                match self.figures.iter().find(|f| f.name == name) {
-                    Some(figure) if kind == "figure" => Ok((figure.render)()?.svg),
-                    Some(figure) => Ok((figure.render)()?.data),
-                    None => Err(format!("no figure named `{name}`.\n{}", self.usage()).into()),
-                }
-            }
-            _ => Err(self.usage().into()),
         }
     }
 
@@ -115,14 +165,18 @@ impl Chapter {
         listings.chain(figures).collect()
     }
 
-    /// Runs every listing and figure and compares each with its snapshot in
-    /// `<manifest_dir>/snapshots`; also fails on snapshot files no listing produces.
+    /// Runs every listing and figure and compares each with its snapshot in the chapter's
+    /// `snapshots/` folder (found at run time from `CARGO_MANIFEST_DIR`, which `cargo test`
+    /// sets); also fails on snapshot files no listing produces.
     ///
     /// # Panics
     /// Panics (fails the test) naming every listing whose output changed, failed or has no
-    /// snapshot yet, and every orphaned snapshot file.
-    pub fn assert_snapshots(&self, manifest_dir: &str) {
-        let snapshot_dir = Path::new(manifest_dir).join("snapshots");
+    /// snapshot yet, and every orphaned snapshot file; or when not run by `cargo test`.
+    #[cfg(feature = "snapshots")]
+    pub fn assert_snapshots(&self) {
+        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+            .expect("run the snapshot tests with `cargo test`, which sets CARGO_MANIFEST_DIR");
+        let snapshot_dir = Path::new(&manifest_dir).join("snapshots");
         let mut problems = Vec::new();
         for listing in self.listings {
             check_one(&snapshot_dir, listing.name, &mut problems, || {
@@ -158,6 +212,7 @@ impl Chapter {
         );
     }
 
+    #[cfg(feature = "snapshots")]
     fn orphaned_snapshots(&self, snapshot_dir: &Path) -> Vec<String> {
         let expected = self.snapshot_names();
         let Ok(entries) = std::fs::read_dir(snapshot_dir) else {
@@ -176,6 +231,7 @@ impl Chapter {
     }
 }
 
+#[cfg(feature = "snapshots")]
 fn check_one(
     snapshot_dir: &Path,
     name: &str,

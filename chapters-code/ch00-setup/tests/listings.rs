@@ -2,7 +2,7 @@
 
 #[test]
 fn listings_match_their_snapshots() {
-    ch00_setup::CHAPTER.assert_snapshots(env!("CARGO_MANIFEST_DIR"));
+    ch00_setup::CHAPTER.assert_snapshots();
 }
 
 #[test]

@@ -2,5 +2,5 @@
 
 #[test]
 fn listings_and_figures_match_their_snapshots() {
-    ch01_loss_functions::CHAPTER.assert_snapshots(env!("CARGO_MANIFEST_DIR"));
+    ch01_loss_functions::CHAPTER.assert_snapshots();
 }

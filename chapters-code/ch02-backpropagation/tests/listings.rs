@@ -2,5 +2,5 @@
 
 #[test]
 fn listings_and_figures_match_their_snapshots() {
-    ch02_backpropagation::CHAPTER.assert_snapshots(env!("CARGO_MANIFEST_DIR"));
+    ch02_backpropagation::CHAPTER.assert_snapshots();
 }

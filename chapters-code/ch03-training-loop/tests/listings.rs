@@ -2,5 +2,5 @@
 
 #[test]
 fn listings_and_figures_match_their_snapshots() {
-    ch03_training_loop::CHAPTER.assert_snapshots(env!("CARGO_MANIFEST_DIR"));
+    ch03_training_loop::CHAPTER.assert_snapshots();
 }

@@ -2,5 +2,5 @@
 
 #[test]
 fn listings_and_figures_match_their_snapshots() {
-    ch04_training_in_practice::CHAPTER.assert_snapshots(env!("CARGO_MANIFEST_DIR"));
+    ch04_training_in_practice::CHAPTER.assert_snapshots();
 }

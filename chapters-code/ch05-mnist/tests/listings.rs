@@ -7,6 +7,6 @@ fn listings_and_figures_match_their_snapshots() {
         if let Err(error) = ch05_mnist::experiments::train_all(2) {
             panic!("training failed: {error}");
         }
-        ch05_mnist::CHAPTER.assert_snapshots(env!("CARGO_MANIFEST_DIR"));
+        ch05_mnist::CHAPTER.assert_snapshots();
     }
 }
