@@ -132,7 +132,7 @@ impl Chapter {
             Some(("data", m)) => Ok((figure_named(m)?.render)()?.data),
             _ => match matches.get_one::<String>("listing") {
                 None => Ok(self.usage()),
-                Some(name) => match self.listings.iter().find(|l| &l.name == name) {
+                Some(name) => match self.listings.iter().find(|l| l.name == name) {
                     Some(listing) => (listing.run)(),
                     None => Err(format!("no listing named `{name}`.\n{}", self.usage()).into()),
                 },
