@@ -220,9 +220,9 @@ impl Digits {
             labels: Vec::new(),
             classes,
         };
-        for (index, &label) in self.labels.iter().enumerate() {
+        for (image, &label) in self.pixels.chunks_exact(PIXELS).zip(&self.labels) {
             if usize::from(label) < classes {
-                kept.pixels.extend_from_slice(self.image(index));
+                kept.pixels.extend_from_slice(image);
                 kept.labels.push(label);
             }
         }
@@ -263,9 +263,12 @@ impl Digits {
             labels: Vec::new(),
             classes: self.classes,
         };
-        for &index in indices.iter().filter(|&&index| index < self.len()) {
-            selected.pixels.extend_from_slice(self.image(index));
-            selected.labels.push(self.labels[index]);
+        let images: Vec<&[u8]> = self.pixels.chunks_exact(PIXELS).collect();
+        for &index in indices {
+            if let (Some(image), Some(&label)) = (images.get(index), self.labels.get(index)) {
+                selected.pixels.extend_from_slice(image);
+                selected.labels.push(label);
+            }
         }
         selected
     }

@@ -42,29 +42,63 @@ pub fn to_pgm(pixels: &[u8]) -> Vec<u8> {
     bytes
 }
 
-/// Splits the header into its four fields (skipping `#` comments); returns them and the
-/// position just after the single whitespace byte that ends the header.
-fn header_fields(bytes: &[u8]) -> Option<([String; 4], usize)> {
-    let mut fields: Vec<String> = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        let byte = *bytes.get(at)?;
+/// Whether `byte` ends a token: whitespace, or the `#` of a comment (Netpbm allows a comment
+/// wherever whitespace may be, even right after a number).
+fn ends_token(byte: u8) -> bool {
+    byte.is_ascii_whitespace() || byte == b'#'
+}
+
+/// Skips whitespace and `#` comments (to the end of their line, `\n` or `\r`) from `at`.
+fn skip_blank(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(&byte) = bytes.get(at) {
         if byte == b'#' {
-            while *bytes.get(at)? != b'\n' {
+            while bytes.get(at).is_some_and(|&b| b != b'\n' && b != b'\r') {
                 at += 1;
             }
         } else if byte.is_ascii_whitespace() {
             at += 1;
         } else {
-            let start = at;
-            while bytes.get(at).is_some_and(|b| !b.is_ascii_whitespace()) {
-                at += 1;
-            }
-            fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+            break;
         }
     }
-    let [a, b, c, d] = <[String; 4]>::try_from(fields).ok()?;
-    Some(([a, b, c, d], at + 1))
+    at
+}
+
+/// The tokens of `bytes` from `at` on (whitespace and comments between them), at most `limit`.
+fn tokens(bytes: &[u8], mut at: usize, limit: usize) -> (Vec<&[u8]>, usize) {
+    let mut found = Vec::new();
+    while found.len() < limit {
+        at = skip_blank(bytes, at);
+        if at >= bytes.len() {
+            break;
+        }
+        let start = at;
+        while bytes.get(at).is_some_and(|&b| !ends_token(b)) {
+            at += 1;
+        }
+        found.push(&bytes[start..at]);
+    }
+    (found, at)
+}
+
+/// A token as quoted in an error message: at most 12 characters of it.
+fn shown(token: &[u8]) -> String {
+    let text = String::from_utf8_lossy(token);
+    let mut quoted: String = text.chars().take(12).collect();
+    if text.chars().count() > 12 {
+        quoted.push('…');
+    }
+    format!("{quoted:?}")
+}
+
+/// Splits the header into its four fields (skipping `#` comments); returns them and the
+/// position just after the single whitespace byte that ends the header.
+fn header_fields(bytes: &[u8]) -> Option<([&[u8]; 4], usize)> {
+    let (fields, at) = tokens(bytes, 0, 4);
+    let fields: [&[u8]; 4] = fields.try_into().ok()?;
+    // Exactly one whitespace byte separates the header from a binary raster.
+    bytes.get(at).filter(|b| b.is_ascii_whitespace())?;
+    Some((fields, at + 1))
 }
 
 /// Reads a 28 × 28 PGM image (`P5` binary or `P2` text) into MNIST pixels: 0 = background,
@@ -80,33 +114,50 @@ pub fn from_pgm(bytes: &[u8], file: &str) -> Result<Vec<u8>, PgmError> {
     };
     let ([kind, width, height, maxval], body_start) =
         header_fields(bytes).ok_or_else(|| error("incomplete PGM header".into()))?;
-    if kind != "P5" && kind != "P2" {
+    if kind != b"P5" && kind != b"P2" {
         return Err(error(format!(
-            "starts with {kind:?}, not P5 or P2: not a PGM image"
+            "starts with {}, not P5 or P2: not a PGM image",
+            shown(kind)
         )));
     }
-    if (width.as_str(), height.as_str()) != ("28", "28") {
+    if (width, height) != (b"28".as_slice(), b"28".as_slice()) {
         return Err(error(format!(
-            "the image is {width}x{height} pixels, not {SIDE}x{SIDE}"
+            "the image is {}x{} pixels, not {SIDE}x{SIDE}",
+            String::from_utf8_lossy(width)
+                .chars()
+                .take(12)
+                .collect::<String>(),
+            String::from_utf8_lossy(height)
+                .chars()
+                .take(12)
+                .collect::<String>()
         )));
     }
-    let maxval: u32 = match maxval.parse() {
-        Ok(value @ 1..=255) => value,
+    let maxval: u32 = match std::str::from_utf8(maxval)
+        .ok()
+        .and_then(|m| m.parse().ok())
+    {
+        Some(value @ 1..=255) => value,
         _ => {
             return Err(error(format!(
-                "maximum grey value {maxval} is not 1 to 255"
+                "maximum grey value {} is not 1 to 255",
+                shown(maxval).trim_matches('"')
             )));
         }
     };
-    let body = bytes.get(body_start..).unwrap_or_default();
-    let values: Vec<u32> = if kind == "P5" {
+    let values: Vec<u32> = if kind == b"P5" {
+        let body = bytes.get(body_start..).unwrap_or_default();
         body.iter().map(|&b| u32::from(b)).collect()
     } else {
-        let text = String::from_utf8_lossy(body);
-        text.split_ascii_whitespace()
-            .map(|v| {
-                v.parse()
-                    .map_err(|_| error(format!("pixel {v:?} is not a number")))
+        // A plain raster: numbers separated by whitespace, comments allowed between them.
+        let (numbers, _) = tokens(bytes, body_start, PIXELS + 1);
+        numbers
+            .iter()
+            .map(|&v| {
+                std::str::from_utf8(v)
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .ok_or_else(|| error(format!("pixel {} is not a number", shown(v))))
             })
             .collect::<Result<_, _>>()?
     };
@@ -189,5 +240,23 @@ mod tests {
         assert!(message(b"P2\n28 28\n9\n1 x").contains("pixel \"x\" is not a number"));
         assert!(message(b"P2\n28").contains("incomplete PGM header"));
         assert!(message(b"").starts_with("d.pgm: incomplete PGM header; save a 28x28"));
+        let long = format!("P{}\n28 28\n255\n", "9".repeat(100_000));
+        let quoted = message(long.as_bytes());
+        assert!(quoted.len() < 200, "{quoted}");
+    }
+
+    #[test]
+    fn netpbm_headers_with_crlf_and_comments_anywhere_are_read() {
+        let pixels = digit();
+        let mut pgm = b"P5\r\n# made by hand\r\n28#width\r\n28 # height\n255\n".to_vec();
+        pgm.extend(pixels.iter().map(|&p| 255 - p));
+        assert_eq!(from_pgm(&pgm, "d.pgm"), Ok(pixels.clone()));
+        let numbers: Vec<String> = pixels.iter().map(|p| p.to_string()).collect();
+        let text = format!(
+            "P2 28 28 255\r\n{} # the rest\r\n{}\r\n",
+            numbers[..10].join(" "),
+            numbers[10..].join("\r\n")
+        );
+        assert_eq!(from_pgm(text.as_bytes(), "d.pgm"), Ok(pixels));
     }
 }
