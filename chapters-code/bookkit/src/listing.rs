@@ -165,51 +165,70 @@ impl Chapter {
         listings.chain(figures).collect()
     }
 
-    /// Runs every listing and figure and compares each with its snapshot in the chapter's
-    /// `snapshots/` folder (found at run time from `CARGO_MANIFEST_DIR`, which `cargo test`
-    /// sets); also fails on snapshot files no listing produces.
-    ///
-    /// # Panics
-    /// Panics (fails the test) naming every listing whose output changed, failed or has no
-    /// snapshot yet, and every orphaned snapshot file; or when not run by `cargo test`.
+    /// The chapter's `snapshots/` folder, found at run time from `CARGO_MANIFEST_DIR`
+    /// (which `cargo test` sets).
     #[cfg(feature = "snapshots")]
-    pub fn assert_snapshots(&self) {
-        let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
-            .expect("run the snapshot tests with `cargo test`, which sets CARGO_MANIFEST_DIR");
-        let snapshot_dir = Path::new(&manifest_dir).join("snapshots");
-        let mut problems = Vec::new();
+    fn snapshot_dir() -> Result<std::path::PathBuf, String> {
+        std::env::var_os("CARGO_MANIFEST_DIR")
+            .map(|dir| Path::new(&dir).join("snapshots"))
+            .ok_or_else(|| {
+                "run the snapshot tests with `cargo test`, which sets CARGO_MANIFEST_DIR".into()
+            })
+    }
+
+    /// The snapshot tests of the chapter, one per listing (named like the listing), one per
+    /// figure (`figure_<name>`, its data and its SVG) and one that finds snapshot files no
+    /// listing produces, for a test binary with `harness = false`:
+    /// `cargo test -p <chapter> <listing>` runs one. Each test first asks `ready(test name)`;
+    /// `false` marks it skipped (shown as `ignored` in `cargo test`'s output and counted).
+    #[cfg(feature = "snapshots")]
+    pub fn snapshot_tests(&'static self, ready: fn(&str) -> bool) -> Vec<libtest_mimic::Trial> {
+        use libtest_mimic::Trial;
+        let mut trials = Vec::new();
         for listing in self.listings {
-            check_one(&snapshot_dir, listing.name, &mut problems, || {
-                (listing.run)().map_err(|e| e.to_string())
-            });
+            let name = listing.name;
+            trials.push(Trial::test(name, move || {
+                let mut problems = Vec::new();
+                check_one(&Self::snapshot_dir()?, name, &mut problems, || {
+                    (listing.run)().map_err(|e| e.to_string())
+                });
+                outcome(problems)
+            }));
         }
         for figure in self.figures {
-            match (figure.render)() {
-                Ok(drawn) => {
-                    check_one(
-                        &snapshot_dir,
-                        &figure_data_snapshot(figure.name),
-                        &mut problems,
-                        || Ok(drawn.data.clone()),
-                    );
-                    check_one(
-                        &snapshot_dir,
-                        &figure_svg_snapshot(figure.name),
-                        &mut problems,
-                        || Ok(drawn.svg.clone()),
-                    );
-                }
-                Err(error) => problems.push(format!("figure `{}` failed: {error}", figure.name)),
-            }
+            trials.push(Trial::test(format!("figure_{}", figure.name), move || {
+                let dir = Self::snapshot_dir()?;
+                let drawn = (figure.render)()
+                    .map_err(|e| format!("figure `{}` failed: {e}", figure.name))?;
+                let mut problems = Vec::new();
+                let data = figure_data_snapshot(figure.name);
+                check_one(&dir, &data, &mut problems, || Ok(drawn.data.clone()));
+                let svg = figure_svg_snapshot(figure.name);
+                check_one(&dir, &svg, &mut problems, || Ok(drawn.svg.clone()));
+                outcome(problems)
+            }));
         }
-        problems.extend(self.orphaned_snapshots(&snapshot_dir));
-        assert!(
-            problems.is_empty(),
-            "{} problem(s) in {}:\n  {}\nReview changed snapshots with `cargo insta review`.",
-            problems.len(),
-            self.package,
-            problems.join("\n  ")
-        );
+        trials.push(Trial::test("no_orphaned_snapshots", move || {
+            outcome(self.orphaned_snapshots(&Self::snapshot_dir()?))
+        }));
+        trials
+            .into_iter()
+            .map(|trial| {
+                let skip = !ready(trial.name());
+                trial.with_ignored_flag(skip)
+            })
+            .collect()
+    }
+
+    /// Runs [`snapshot_tests`](Self::snapshot_tests) as the whole test binary (for
+    /// `harness = false`), with libtest's command line (filters, `--list`, …).
+    #[cfg(feature = "snapshots")]
+    pub fn run_snapshot_tests(&'static self, ready: fn(&str) -> bool) -> std::process::ExitCode {
+        let mut arguments = libtest_mimic::Arguments::from_args();
+        // A skipped (not ready) test is reported as ignored: run only the others.
+        arguments.ignored = false;
+        arguments.include_ignored = false;
+        libtest_mimic::run(&arguments, self.snapshot_tests(ready)).exit_code()
     }
 
     #[cfg(feature = "snapshots")]
@@ -228,6 +247,20 @@ impl Chapter {
                 })
             })
             .collect()
+    }
+}
+
+/// A test's outcome from its list of problems.
+#[cfg(feature = "snapshots")]
+fn outcome(problems: Vec<String>) -> Result<(), libtest_mimic::Failed> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}\nReview changed snapshots with `cargo insta review`.",
+            problems.join("\n")
+        )
+        .into())
     }
 }
 

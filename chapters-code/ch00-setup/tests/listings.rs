@@ -1,16 +1,6 @@
-//! The setup check against its reviewed snapshot.
+//! Every listing and figure of this chapter against its reviewed snapshot, one test each:
+//! `cargo test -p ch00-setup <listing>` runs one (`figure_<name>` for a figure).
 
-#[test]
-fn listings_match_their_snapshots() {
-    ch00_setup::CHAPTER.assert_snapshots();
-}
-
-#[test]
-fn setup_check_prints_the_guide_mse() {
-    let output = ch00_setup::setup_check().expect("the setup check runs");
-    assert!(output.ends_with("MSE loss: 0.0200\n"), "{output}");
-    assert!(
-        !output.contains("unknown"),
-        "every crate version is found in Cargo.lock: {output}"
-    );
+fn main() -> std::process::ExitCode {
+    ch00_setup::CHAPTER.run_snapshot_tests(|_| true)
 }
