@@ -250,7 +250,10 @@ pub fn stepper_data() -> BookResult<String> {
                 "Hidden neuron 1's sigmoid slope",
             ][j],
             highlight: ["h0", "h1"][j],
-            formula: ["da1/dz1[0] = a1[0]·(1 - a1[0])", "da1/dz1[1] = a1[1]·(1 - a1[1])"][j],
+            formula: [
+                "da1/dz1[0] = a1[0]·(1 - a1[0])",
+                "da1/dz1[1] = a1[1]·(1 - a1[1])",
+            ][j],
             numbers: format!("{}·{}", value(f.a1[j]), value(1.0 - f.a1[j])),
             name: ["da1/dz1[0]", "da1/dz1[1]"][j],
             result: h.da1_dz1[j],
@@ -280,14 +283,20 @@ pub fn stepper_data() -> BookResult<String> {
         ["dL/dW1[1,0]", "dL/dW1[1,1]"],
     ];
     let formulas = [
-        ["dL/dW1[0,0] = delta1[0]·x[0]", "dL/dW1[0,1] = delta1[0]·x[1]"],
-        ["dL/dW1[1,0] = delta1[1]·x[0]", "dL/dW1[1,1] = delta1[1]·x[1]"],
+        [
+            "dL/dW1[0,0] = delta1[0]·x[0]",
+            "dL/dW1[0,1] = delta1[0]·x[1]",
+        ],
+        [
+            "dL/dW1[1,0] = delta1[1]·x[0]",
+            "dL/dW1[1,1] = delta1[1]·x[1]",
+        ],
     ];
-    let edges = [["x0 h0 x0-h0", "x1 h0 x1-h0"], ["x0 h1 x0-h1", "x1 h1 x1-h1"]];
-    let slots = [
-        ["x0-h0.grad", "x1-h0.grad"],
-        ["x0-h1.grad", "x1-h1.grad"],
+    let edges = [
+        ["x0 h0 x0-h0", "x1 h0 x1-h0"],
+        ["x0 h1 x0-h1", "x1 h1 x1-h1"],
     ];
+    let slots = [["x0-h0.grad", "x1-h0.grad"], ["x0-h1.grad", "x1-h1.grad"]];
     for i in 0..2 {
         for j in 0..2 {
             steps.push(Step {
@@ -347,7 +356,14 @@ mod tests {
         assert!(blocks.len() > 20, "{} blocks", blocks.len());
         for block in &blocks[1..] {
             for key in [
-                "phase", "title", "highlight", "formula", "numbers", "name", "value", "slot",
+                "phase",
+                "title",
+                "highlight",
+                "formula",
+                "numbers",
+                "name",
+                "value",
+                "slot",
             ] {
                 assert!(
                     block.lines().any(|l| l.starts_with(&format!("{key}: "))),
