@@ -17,6 +17,7 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use book_tests::cdp::{Browser, find_chromium};
 use book_tests::site::{built_book, chapter_pages};
@@ -69,6 +70,14 @@ const QUIZZES: &[(&str, &str)] = &[
     ("ch04-training-in-practice.html", "ch04"),
     ("ch05-mnist.html", "ch05"),
 ];
+
+/// One browser at a time: `Browser::start` names its profile folder after the process, so the
+/// tests of this file, run on parallel threads, must not start theirs together.
+static ONE_BROWSER: Mutex<()> = Mutex::new(());
+
+fn one_browser() -> MutexGuard<'static, ()> {
+    ONE_BROWSER.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn chromium_or_skip() -> Option<std::path::PathBuf> {
     let found = find_chromium();
@@ -157,6 +166,7 @@ fn click(browser: &mut Browser, selector: &str) {
 
 #[test]
 fn the_stepper_walks_the_trace_with_the_snapshot_numbers() {
+    let _one = one_browser();
     let Some(chromium) = chromium_or_skip() else {
         return;
     };
@@ -242,7 +252,7 @@ fn the_stepper_walks_the_trace_with_the_snapshot_numbers() {
             ));
         }
         if index == 9 {
-            save_stepper_screenshot(&mut browser, "ch02-stepper.png");
+            save_screenshot(&mut browser, ".bp-stepper", "ch02-stepper.png");
         }
     }
     // Back with the ← key: one step, and the page stays (mdBook would turn it).
@@ -292,6 +302,7 @@ fn the_stepper_walks_the_trace_with_the_snapshot_numbers() {
     {
         problems.push(format!("a wrong prediction: {wrong}"));
     }
+    save_screenshot(&mut browser, ".bp-stepper", "ch02-stepper-predict.png");
     let not_a_number = guess(&mut browser, "zero point seven");
     if not_a_number["verdict"] != "invalid" {
         problems.push(format!("a guess that is not a number: {not_a_number}"));
@@ -308,13 +319,13 @@ fn the_stepper_walks_the_trace_with_the_snapshot_numbers() {
     );
 }
 
-fn save_stepper_screenshot(browser: &mut Browser, name: &str) {
-    let top = browser
-        .evaluate(
-            "document.querySelector('.bp-stepper').getBoundingClientRect().top + window.scrollY - 20",
-        )
-        .as_f64()
-        .unwrap_or(0.0);
+/// Saves a screenshot of 760 pixels from the element `selector` down to `tests/artifacts/`.
+fn save_screenshot(browser: &mut Browser, selector: &str, name: &str) {
+    let script = format!(
+        "document.querySelector({}).getBoundingClientRect().top + window.scrollY - 20",
+        serde_json::to_string(selector).unwrap_or_default()
+    );
+    let top = browser.evaluate(&script).as_f64().unwrap_or(0.0);
     let png = browser.screenshot(top, WIDTH, 760);
     assert!(png.starts_with(b"\x89PNG"), "the screenshot is not a PNG");
     let folder = workspace_root().join("tests/artifacts");
@@ -371,6 +382,7 @@ fn answer_script(index: usize, choice: Option<usize>, number: Option<&str>) -> S
 
 #[test]
 fn every_checkpoint_grades_right_and_wrong_answers() {
+    let _one = one_browser();
     let Some(chromium) = chromium_or_skip() else {
         return;
     };
@@ -449,6 +461,9 @@ fn every_checkpoint_grades_right_and_wrong_answers() {
                 problems.push(format!("{label}: the explanation links to no section"));
             }
         }
+        if name == "ch03" {
+            save_screenshot(&mut browser, ".quiz", "ch03-checkpoint.png");
+        }
         let progress = browser.evaluate("document.querySelector('.quiz-progress').textContent");
         let all = format!("{0} of {0} answered right", questions.len());
         if !progress.as_str().unwrap_or_default().starts_with(&all) {
@@ -490,6 +505,7 @@ const FIGURE_TEXT: &str = r#"(async () => {
 
 #[test]
 fn figure_text_is_legible_at_its_displayed_size() {
+    let _one = one_browser();
     let Some(chromium) = chromium_or_skip() else {
         return;
     };
