@@ -35,6 +35,11 @@ impl Workspace {
         }
     }
 
+    /// The workspace's root folder.
+    pub(crate) fn root(&self) -> &Path {
+        &self.root
+    }
+
     fn package_dir(&self, package: &str) -> Result<PathBuf, String> {
         let dir = self.chapters.join(package);
         if package.is_empty() || package.contains("..") || !dir.join("Cargo.toml").is_file() {
@@ -232,6 +237,8 @@ fn expand_one(workspace: &Workspace, inner: &str) -> Result<String, String> {
                 base64(svg.as_bytes())
             ))
         }
+        ("stepper", [package, listing]) => crate::stepper::expand(workspace, package, listing),
+        ("quiz", [name]) => crate::quiz::expand(workspace, name),
         _ => Err(
             "unknown directive; use `code <crate>/<file>[:<anchor>]`, `run <crate> <listing>`, \
              `fact <crate> <key>`, `figure <crate> <name> <caption>` or `data <crate> <figure>`"

@@ -8,6 +8,8 @@
 //! | `{{#fact ch01-loss-functions ce_ratio}}` | one value from the chapter's `facts` snapshot |
 //! | `{{#figure ch01-loss-functions loss_curves Alt text}}` | the figure's SVG snapshot as an image |
 //! | `{{#data ch01-loss-functions loss_curves}}` | the run command and the figure's data snapshot |
+//! | `{{#stepper ch02-backpropagation stepper_data}}` | the backpropagation stepper: the listing's data and its container (see [`stepper`]) |
+//! | `{{#quiz ch03}}` | the checkpoint questions of `book/quizzes/ch03.toml` (see [`quiz`]) |
 //!
 //! Then formulas (`$…$` inline, `$$…$$` display) are rendered to HTML with KaTeX at build time
 //! (see [`math`]); the book ships KaTeX's stylesheet and fonts under `book/katex/`, so it needs
@@ -23,7 +25,9 @@
 
 mod directives;
 pub mod math;
+pub mod quiz;
 mod serve;
+pub mod stepper;
 pub mod stubs;
 
 pub use directives::{DirectiveError, Workspace, expand_page, find_directives};

@@ -8,6 +8,7 @@
 //! - [`gradient_check`]: central differences that verify `backward`;
 //! - [`listings`]: the code and outputs shown in the book;
 //! - [`figures`]: the chapter's figure, the backpropagation trace;
+//! - [`stepper`]: the data of the book's interactive backpropagation stepper;
 //! - [`exercises`]: Exercises 2.1 and 2.2 (your stubs with `--features learner`, otherwise
 //!   the reference solutions in [`solutions`]).
 
@@ -18,6 +19,7 @@ pub mod listings;
 pub mod loss;
 pub mod network;
 pub mod solutions;
+pub mod stepper;
 
 /// The exercises the tests check: the reference solutions by default.
 #[cfg(not(feature = "learner"))]
@@ -99,6 +101,10 @@ pub const CHAPTER: Chapter = Chapter {
         Listing {
             name: "factor_two_fix",
             run: listings::factor_two_fix,
+        },
+        Listing {
+            name: "stepper_data",
+            run: stepper::stepper_data,
         },
         Listing {
             name: "facts",
