@@ -116,7 +116,10 @@ fn the_playground_trains_the_chapters_network_in_the_page() {
 
     // 1. The chapter's settings give the chapter's number.
     let first = browser.evaluate(&wait_for(&["done", "error", "unavailable"]));
-    assert_eq!(first["state"], "done", "the default run did not finish: {first}");
+    assert_eq!(
+        first["state"], "done",
+        "the default run did not finish: {first}"
+    );
     assert_eq!(first["hidden"], false, "the playground is not shown");
     if first["finalLoss"].as_str() != Some(expected.as_str()) {
         problems.push(format!(
@@ -227,12 +230,18 @@ fn check_events(events: &[Value], problems: &mut Vec<String>) {
         let params = &event["params"];
         match event["method"].as_str().unwrap_or_default() {
             "Runtime.consoleAPICalled"
-                if matches!(params["type"].as_str(), Some("error" | "assert" | "warning")) =>
+                if matches!(
+                    params["type"].as_str(),
+                    Some("error" | "assert" | "warning")
+                ) =>
             {
                 problems.push(format!("console {}: {}", params["type"], params["args"]));
             }
             "Runtime.exceptionThrown" => {
-                problems.push(format!("uncaught exception: {}", params["exceptionDetails"]));
+                problems.push(format!(
+                    "uncaught exception: {}",
+                    params["exceptionDetails"]
+                ));
             }
             "Log.entryAdded" if params["entry"]["level"] == "error" => {
                 problems.push(format!("console error: {}", params["entry"]));

@@ -137,7 +137,11 @@ fn target_installed() -> Result<bool, String> {
         ));
     }
     let sysroot = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-    Ok(sysroot.join("lib/rustlib").join(TARGET).join("lib").is_dir())
+    Ok(sysroot
+        .join("lib/rustlib")
+        .join(TARGET)
+        .join("lib")
+        .is_dir())
 }
 
 /// Runs `cargo build -p playground --lib --target wasm32-unknown-unknown --profile wasm` and
@@ -272,8 +276,7 @@ fn write_leb(out: &mut Vec<u8>, mut value: usize) {
 
 /// Standard base64 with padding.
 pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let n = chunk
@@ -374,8 +377,14 @@ mod tests {
     #[test]
     fn trim_refuses_what_is_not_a_module() {
         assert!(trim(b"<html>").is_err());
-        assert!(trim(b"\0asm\x01\0\0\0\x01\x05\0").is_err(), "section too short");
-        assert!(trim(b"\0asm\x01\0\0\0\x07\x02\x05\0").is_err(), "bad exports");
+        assert!(
+            trim(b"\0asm\x01\0\0\0\x01\x05\0").is_err(),
+            "section too short"
+        );
+        assert!(
+            trim(b"\0asm\x01\0\0\0\x07\x02\x05\0").is_err(),
+            "bad exports"
+        );
     }
 
     #[test]

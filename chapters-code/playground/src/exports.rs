@@ -121,7 +121,10 @@ mod tests {
         assert!(started.contains("\"points\":[[0.0,0.0,0.0],"), "{started}");
         let first = output(playground_run(2, 2));
         assert!(first.starts_with("{\"from\":0,\"losses\":["), "{first}");
-        assert!(first.contains("\"epoch\":2,\"epochs\":500,\"done\":false"), "{first}");
+        assert!(
+            first.contains("\"epoch\":2,\"epochs\":500,\"done\":false"),
+            "{first}"
+        );
         let last = output(playground_run(1000, 2));
         assert!(last.starts_with("{\"from\":2,"), "{last}");
         assert!(last.contains("\"done\":true"), "{last}");

@@ -96,7 +96,12 @@ pub fn started(session: &Session) -> String {
         .zip(&data.targets)
         .map(|(x, t)| {
             let value = |v: Option<&f64>| number(v.copied().unwrap_or(f64::NAN));
-            format!("[{},{},{}]", value(x.first()), value(x.get(1)), value(t.first()))
+            format!(
+                "[{},{},{}]",
+                value(x.first()),
+                value(x.get(1)),
+                value(t.first())
+            )
         })
         .collect();
     let (low, high) = session.settings().data.extent();
@@ -151,6 +156,9 @@ mod tests {
         assert_eq!(number(1e308), "1e308");
         assert_eq!(number(f64::NAN), "null");
         assert_eq!(number(f64::NEG_INFINITY), "null");
-        assert_eq!(string("a \"b\"\\\n\u{1}é"), "\"a \\\"b\\\"\\\\\\n\\u0001é\"");
+        assert_eq!(
+            string("a \"b\"\\\n\u{1}é"),
+            "\"a \\\"b\\\"\\\\\\n\\u0001é\""
+        );
     }
 }

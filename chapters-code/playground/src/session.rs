@@ -366,7 +366,10 @@ mod tests {
                 ..wild
             }
             .clamped(4);
-            assert!(s.learning_rate > 0.0 && s.learning_rate.is_finite(), "{rate}");
+            assert!(
+                s.learning_rate > 0.0 && s.learning_rate.is_finite(),
+                "{rate}"
+            );
             assert_eq!((s.hidden, s.batch_size, s.epochs), (MAX_HIDDEN, 1, 1));
         }
     }
@@ -394,7 +397,10 @@ mod tests {
             Session::new(Settings::chapter(DataChoice::XorWithMissing)).expect("valid");
         let before = session.network().clone();
         let error = session.run(usize::MAX).expect_err("NaN input");
-        assert!(matches!(error, TrainError::NonFinite { step: 3, .. }), "{error:?}");
+        assert!(
+            matches!(error, TrainError::NonFinite { step: 3, .. }),
+            "{error:?}"
+        );
         let snapshot = ch03_training_loop::listings::training_errors().expect("the listing");
         assert!(
             snapshot.contains(&format!("  error: {error}\n")),
@@ -403,8 +409,19 @@ mod tests {
         assert!(session.is_done() && session.losses().is_empty());
         let again = session.run(1).expect_err("the error is kept");
         assert_eq!(again.to_string(), error.to_string(), "the error is kept");
-        assert!(session.network().weights().iter().flatten().all(|w| w.is_finite()));
-        assert_ne!(session.network(), &before, "the first three updates were made");
+        assert!(
+            session
+                .network()
+                .weights()
+                .iter()
+                .flatten()
+                .all(|w| w.is_finite())
+        );
+        assert_ne!(
+            session.network(),
+            &before,
+            "the first three updates were made"
+        );
     }
 
     #[test]
