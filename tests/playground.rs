@@ -43,6 +43,7 @@ fn wait_for(states: &[&str]) -> String {
     loss: root.querySelector('.playground-loss').toDataURL(),
     boundary: root.querySelector('.playground-boundary').toDataURL(),
     hiddenWidth: root.querySelector('[name="hidden"]').value,
+    controls: Object.fromEntries([...root.querySelectorAll('[name]')].map(c => [c.name, c.value])),
   }};
 }})()"#,
         states = serde_json::to_string(states).unwrap_or_default()
@@ -186,7 +187,25 @@ fn the_playground_trains_the_chapters_network_in_the_page() {
         ));
     }
 
-    // 5. The time of 500 passes over XOR, in the page (printed, not asserted).
+    // 5. Values out of range are clamped into the range the code accepts, and shown.
+    browser.evaluate(&set_control("data", "xor"));
+    browser.evaluate(&wait_for(&["done", "error"]));
+    for (name, typed) in [("seed", "-3"), ("epochs", "0"), ("learningRate", "-1")] {
+        browser.evaluate(&set_control(name, typed));
+    }
+    let clamped = browser.evaluate(&wait_for(&["done", "error"]));
+    let controls = &clamped["controls"];
+    if clamped["state"] != "done"
+        || controls["seed"] != "0"
+        || controls["epochs"] != "1"
+        || controls["learningRate"] != "0.0001"
+    {
+        problems.push(format!(
+            "seed -3, 0 epochs and learning rate -1 should be clamped to 0, 1 and 0.0001: {clamped}"
+        ));
+    }
+
+    // 6. The time of 500 passes over XOR, in the page (printed, not asserted).
     let timing = browser.evaluate("window.backpropPlayground.timeXorPasses(500)");
     let _ = writeln!(
         std::io::stderr(),
@@ -211,8 +230,8 @@ fn the_playground_trains_the_chapters_network_in_the_page() {
 fn save_screenshot(browser: &mut Browser, name: &str) {
     let top = browser
         .evaluate(
-            "document.getElementById('training-playground').getBoundingClientRect().top \
-             + window.scrollY - 120",
+            "document.getElementById('try-it-the-playground').getBoundingClientRect().top \
+             + window.scrollY - 80",
         )
         .as_f64()
         .unwrap_or(0.0);

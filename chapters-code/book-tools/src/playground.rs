@@ -150,7 +150,6 @@ fn build_wasm(workspace_root: &Path) -> Result<PathBuf, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let args = [
         "build",
-        "--quiet",
         "-p",
         "playground",
         "--lib",
