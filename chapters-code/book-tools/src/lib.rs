@@ -19,12 +19,16 @@
 //! `BOOK_REPOSITORY_URL` environment variable at build time, or `git-repository-url` in
 //! `book.toml`; without it the book has no such links (see [`repository_links`]).
 //!
+//! The Chapter 3 playground (WebAssembly) is built and copied in after mdBook (see
+//! [`playground`]).
+//!
 //! Every directive must resolve: a missing file, anchor, snapshot or fact is an error that
 //! names the page and the directive, never a silently empty block (plain mdBook leaves broken
 //! includes in the page and succeeds).
 
 mod directives;
 pub mod math;
+pub mod playground;
 pub mod quiz;
 mod serve;
 pub mod stepper;
@@ -180,7 +184,9 @@ pub fn build(workspace_root: &Path) -> Result<PathBuf, String> {
     book.with_preprocessor(MathPreprocessor);
     book.build()
         .map_err(|e| format!("book build failed: {e:#}"))?;
-    Ok(book.build_dir_for("html"))
+    let output = book.build_dir_for("html");
+    playground::install(workspace_root, &output)?;
+    Ok(output)
 }
 
 #[cfg(test)]
