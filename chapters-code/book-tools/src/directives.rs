@@ -1,5 +1,7 @@
 //! Parsing and expanding the book's `{{#…}}` directives.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -234,7 +236,7 @@ fn expand_one(workspace: &Workspace, inner: &str) -> Result<String, String> {
             let alt = alt.join(" ").replace('"', "&quot;");
             Ok(format!(
                 "<figure class=\"book-figure\"><img src=\"data:image/svg+xml;base64,{}\" alt=\"{alt}\"><figcaption>{alt}</figcaption></figure>",
-                base64(svg.as_bytes())
+                BASE64.encode(svg.as_bytes())
             ))
         }
         ("stepper", [package, listing]) => crate::stepper::expand(workspace, package, listing),
@@ -274,39 +276,9 @@ pub fn expand_page(workspace: &Workspace, page: &str) -> Result<String, Vec<Dire
     }
 }
 
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_matches_rfc_4648_vectors() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-    }
 
     #[test]
     fn snapshot_body_skips_the_insta_header() {

@@ -1,6 +1,6 @@
 //! The Chapter 3 playground in the built book: builds the `playground` crate for
-//! `wasm32-unknown-unknown` (profile `wasm`: release, `opt-level = "s"`, LTO), trims the module
-//! and writes it into `target/book/playground/`, where `theme/playground.js` loads it.
+//! `wasm32-unknown-unknown` (profile `wasm`: release, `opt-level = "s"`, LTO, stripped) and
+//! writes it into `target/book/playground/`, where `theme/playground.js` loads it.
 //!
 //! Files written:
 //! - `playground/playground.wasm`: the module (its size is checked against [`SIZE_BUDGET`]);
@@ -13,11 +13,14 @@
 //! static figures. Under `CI=true` a missing target is an error.
 //!
 //! No wasm-bindgen CLI is needed: the page calls four plain exports (numbers in, JSON text
-//! out). The chapter crates depend on plotters, which pulls wasm-bindgen's unused web-sys
-//! bindings into a wasm32 build; [`trim`] removes their exports and the custom sections, so
-//! that the linker-kept code is all that remains.
+//! out). The playground uses the chapter crates without their `book` feature, so neither
+//! their listings and figures nor plotters (which would pull wasm-bindgen's web bindings into
+//! a wasm32 build) are part of the module.
 
 use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use std::process::Command;
 
 /// The compilation target of the playground.
@@ -91,7 +94,10 @@ pub fn install(workspace_root: &Path, book: &Path) -> Result<Outcome, String> {
     let built = build_wasm(workspace_root)?;
     let bytes =
         std::fs::read(&built).map_err(|e| format!("cannot read {}: {e}", built.display()))?;
-    let wasm = trim(&bytes).map_err(|e| format!("{}: {e}", built.display()))?;
+    if !bytes.starts_with(b"\0asm") {
+        return Err(format!("{}: not a WebAssembly module", built.display()));
+    }
+    let wasm = bytes;
     if wasm.len() > SIZE_BUDGET {
         return Err(format!(
             "the playground's .wasm is {} KB, over its budget of {} KB: keep large \
@@ -106,7 +112,7 @@ pub fn install(workspace_root: &Path, book: &Path) -> Result<Outcome, String> {
         &format!(
             "// The Chapter 3 playground's WebAssembly module (playground.wasm), in base64.\n\
              window.{WASM_GLOBAL} = \"{}\";\n",
-            base64(&wasm)
+            BASE64.encode(&wasm)
         ),
     )?;
     Ok(Outcome::Built {
@@ -183,116 +189,6 @@ fn build_wasm(workspace_root: &Path) -> Result<PathBuf, String> {
         .join("playground.wasm"))
 }
 
-/// Whether an export is one the page uses.
-fn is_page_export(name: &str) -> bool {
-    name == "memory" || name.starts_with("playground_")
-}
-
-/// The module without its custom sections (names, producers, wasm-bindgen's descriptions)
-/// and with only the exports the page uses (`memory` and `playground_*`).
-///
-/// # Errors
-/// When `wasm` is not a WebAssembly module (version 1).
-pub fn trim(wasm: &[u8]) -> Result<Vec<u8>, String> {
-    const HEADER: &[u8] = b"\0asm\x01\0\0\0";
-    let body = wasm
-        .strip_prefix(HEADER)
-        .ok_or("not a WebAssembly module (version 1)")?;
-    let mut out = HEADER.to_vec();
-    let mut at = 0;
-    while at < body.len() {
-        let id = body[at];
-        let (size, size_len) = read_leb(&body[at + 1..]).ok_or("a section has a bad size")?;
-        let start = at + 1 + size_len;
-        let content = body
-            .get(start..start + size)
-            .ok_or("a section runs past the end of the module")?;
-        match id {
-            0 => {}
-            7 => {
-                let section = trim_exports(content)?;
-                out.push(7);
-                write_leb(&mut out, section.len());
-                out.extend_from_slice(&section);
-            }
-            _ => out.extend_from_slice(&body[at..start + size]),
-        }
-        at = start + size;
-    }
-    Ok(out)
-}
-
-/// The export section's content keeping only [`is_page_export`] entries.
-fn trim_exports(content: &[u8]) -> Result<Vec<u8>, String> {
-    let bad = || "the export section is malformed".to_string();
-    let (count, mut at) = read_leb(content).ok_or_else(bad)?;
-    let mut kept = 0;
-    let mut entries = Vec::new();
-    for _ in 0..count {
-        let begin = at;
-        let (name_len, len_len) = read_leb(content.get(at..).ok_or_else(bad)?).ok_or_else(bad)?;
-        let name_start = at + len_len;
-        let name = content
-            .get(name_start..name_start + name_len)
-            .ok_or_else(bad)?;
-        at = name_start + name_len + 1; // the kind byte
-        let (_, index_len) = read_leb(content.get(at..).ok_or_else(bad)?).ok_or_else(bad)?;
-        at += index_len;
-        if is_page_export(&String::from_utf8_lossy(name)) {
-            kept += 1;
-            entries.extend_from_slice(content.get(begin..at).ok_or_else(bad)?);
-        }
-    }
-    let mut section = Vec::new();
-    write_leb(&mut section, kept);
-    section.extend_from_slice(&entries);
-    Ok(section)
-}
-
-/// An unsigned LEB128 number at the start of `bytes`, and how many bytes it took.
-fn read_leb(bytes: &[u8]) -> Option<(usize, usize)> {
-    let mut value: usize = 0;
-    for (index, &byte) in bytes.iter().enumerate().take(5) {
-        value |= usize::from(byte & 0x7f) << (7 * index);
-        if byte & 0x80 == 0 {
-            return Some((value, index + 1));
-        }
-    }
-    None
-}
-
-fn write_leb(out: &mut Vec<u8>, mut value: usize) {
-    loop {
-        let byte = (value & 0x7f) as u8;
-        value >>= 7;
-        if value == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-/// Standard base64 with padding.
-pub fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, &b)| n | (u32::from(b) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// A JavaScript string literal.
 fn js_string(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
@@ -301,90 +197,6 @@ fn js_string(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base64_encodes_rfc_4648_vectors() {
-        for (plain, encoded) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(plain.as_bytes()), encoded);
-        }
-    }
-
-    #[test]
-    fn leb128_round_trips() {
-        for value in [0, 1, 127, 128, 300, 624_485, u32::MAX as usize] {
-            let mut bytes = Vec::new();
-            write_leb(&mut bytes, value);
-            assert_eq!(read_leb(&bytes), Some((value, bytes.len())), "{value}");
-        }
-        assert_eq!(read_leb(&[0x80, 0x80]), None);
-    }
-
-    /// A section: id, size, content.
-    fn section(id: u8, content: &[u8]) -> Vec<u8> {
-        let mut bytes = vec![id];
-        write_leb(&mut bytes, content.len());
-        bytes.extend_from_slice(content);
-        bytes
-    }
-
-    /// An export entry: name, kind, index.
-    fn export(name: &str, kind: u8, index: u8) -> Vec<u8> {
-        let mut bytes = vec![name.len() as u8];
-        bytes.extend_from_slice(name.as_bytes());
-        bytes.extend_from_slice(&[kind, index]);
-        bytes
-    }
-
-    #[test]
-    fn trim_keeps_the_page_exports_and_drops_custom_sections() {
-        let header = b"\0asm\x01\0\0\0".to_vec();
-        let types = section(1, &[1, 0x60, 0, 0]);
-        let exports = |names: &[(&str, u8, u8)]| {
-            let mut content = vec![names.len() as u8];
-            for &(name, kind, index) in names {
-                content.extend(export(name, kind, index));
-            }
-            section(7, &content)
-        };
-        let module = [
-            header.clone(),
-            types.clone(),
-            section(0, b"\x04name\x01\x02\x03"),
-            exports(&[
-                ("memory", 2, 0),
-                ("__wbindgen_describe_x", 0, 1),
-                ("playground_run", 0, 2),
-            ]),
-            section(0, b"\x17__wasm_bindgen_unstable"),
-        ]
-        .concat();
-        let expected = [
-            header,
-            types,
-            exports(&[("memory", 2, 0), ("playground_run", 0, 2)]),
-        ]
-        .concat();
-        assert_eq!(trim(&module), Ok(expected));
-    }
-
-    #[test]
-    fn trim_refuses_what_is_not_a_module() {
-        assert!(trim(b"<html>").is_err());
-        assert!(
-            trim(b"\0asm\x01\0\0\0\x01\x05\0").is_err(),
-            "section too short"
-        );
-        assert!(
-            trim(b"\0asm\x01\0\0\0\x07\x02\x05\0").is_err(),
-            "bad exports"
-        );
-    }
 
     #[test]
     fn the_skip_line_is_one_line_with_the_fix() {

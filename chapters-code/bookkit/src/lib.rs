@@ -9,6 +9,7 @@
 pub mod exercise;
 pub mod fmt;
 pub mod listing;
+#[cfg(feature = "plots")]
 pub mod plot;
 pub mod rng;
 

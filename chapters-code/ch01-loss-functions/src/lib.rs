@@ -6,7 +6,9 @@
 //! - [`exercises`]: Exercises 1.1 and 1.2 (your stubs with `--features learner`, otherwise
 //!   the reference solutions in [`solutions`]).
 
+#[cfg(feature = "book")]
 pub mod figures;
+#[cfg(feature = "book")]
 pub mod listings;
 pub mod loss;
 pub mod solutions;
@@ -20,9 +22,11 @@ pub use solutions as exercises;
 #[path = "../exercises/mod.rs"]
 pub mod exercises;
 
+#[cfg(feature = "book")]
 use bookkit::{Chapter, FigureSpec, Listing};
 
 /// Everything this chapter shows in the book.
+#[cfg(feature = "book")]
 pub const CHAPTER: Chapter = Chapter {
     package: "ch01-loss-functions",
     listings: &[

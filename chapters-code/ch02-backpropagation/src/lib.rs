@@ -12,13 +12,16 @@
 //! - [`exercises`]: Exercises 2.1 and 2.2 (your stubs with `--features learner`, otherwise
 //!   the reference solutions in [`solutions`]).
 
+#[cfg(feature = "book")]
 pub mod figures;
 pub mod gradient_check;
 pub mod hand_trace;
+#[cfg(feature = "book")]
 pub mod listings;
 pub mod loss;
 pub mod network;
 pub mod solutions;
+#[cfg(feature = "book")]
 pub mod stepper;
 
 /// The exercises the tests check: the reference solutions by default.
@@ -36,9 +39,11 @@ pub use gradient_check::{
 pub use loss::{Activation, Loss, MeanSquaredError, SoftmaxCrossEntropy};
 pub use network::{Gradients, Network, NetworkError};
 
+#[cfg(feature = "book")]
 use bookkit::{Chapter, FigureSpec, Listing};
 
 /// Everything this chapter shows in the book.
+#[cfg(feature = "book")]
 pub const CHAPTER: Chapter = Chapter {
     package: "ch02-backpropagation",
     listings: &[

@@ -23,6 +23,9 @@ impl Dataset {
     }
 }
 
+/// A value read as "missing" in the data.
+pub const MISSING: f64 = f64::NAN;
+
 /// The four corners of the unit square.
 pub const XOR_INPUTS: [[f64; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
 /// XOR of the two inputs: 1 when exactly one of them is 1.

@@ -9,7 +9,9 @@
 //!   the reference solutions in [`solutions`]).
 
 pub mod data;
+#[cfg(feature = "book")]
 pub mod figures;
+#[cfg(feature = "book")]
 pub mod listings;
 pub mod runs;
 pub mod solutions;
@@ -29,9 +31,11 @@ pub use train::{
     train_passes, train_step,
 };
 
+#[cfg(feature = "book")]
 use bookkit::{Chapter, FigureSpec, Listing};
 
 /// Everything this chapter shows in the book.
+#[cfg(feature = "book")]
 pub const CHAPTER: Chapter = Chapter {
     package: "ch03-training-loop",
     listings: &[

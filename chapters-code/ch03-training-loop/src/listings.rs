@@ -132,8 +132,7 @@ pub fn mini_batches() -> BookResult<String> {
     Ok(out)
 }
 
-/// A value read as "missing" in the data.
-pub const MISSING: f64 = f64::NAN;
+pub use crate::data::MISSING;
 /// A learning rate far beyond any sensible one.
 pub const ABSURD_LEARNING_RATE: f64 = 1e300;
 

@@ -7,8 +7,8 @@
 
 use bookkit::NumpyRng;
 use ch02_backpropagation::{MeanSquaredError, Network};
+use ch03_training_loop::data::MISSING;
 use ch03_training_loop::data::{Dataset, xor};
-use ch03_training_loop::listings::MISSING;
 use ch03_training_loop::runs::{self, LAYERS, SHUFFLE_SEED};
 use ch03_training_loop::{TrainError, mean_loss, train_epoch, train_pass};
 use ndarray::Array2;
