@@ -499,7 +499,23 @@ impl Network {
     // ANCHOR_END: backward
 
     /// Gradient descent: every parameter moves by `-learning_rate ·` its gradient.
-    pub fn apply_gradients(&mut self, gradients: &Gradients, learning_rate: f64) {
+    ///
+    /// # Errors
+    /// [`NetworkError::ParameterShape`] when `gradients` are not shaped like the parameters
+    /// (nothing is changed then).
+    pub fn apply_gradients(
+        &mut self,
+        gradients: &Gradients,
+        learning_rate: f64,
+    ) -> Result<(), NetworkError> {
+        if !self.fits(gradients) {
+            return Err(NetworkError::ParameterShape {
+                layer: 1,
+                problem: "the gradients are not shaped like this network's weights and \
+                          biases: pass the gradients of this network"
+                    .into(),
+            });
+        }
         for (w, g) in self.weights.iter_mut().zip(&gradients.weights) {
             w.scaled_add(-learning_rate, g);
         }
@@ -507,6 +523,7 @@ impl Network {
             b.scaled_add(-learning_rate, g);
         }
         self.activations = None;
+        Ok(())
     }
 
     /// Whether `gradients` are shaped like this network's parameters.
@@ -696,11 +713,23 @@ mod tests {
     }
 
     #[test]
+    fn gradients_of_another_network_are_an_error() {
+        let mut net = Network::new(&[2, 2, 1], 0).expect("valid sizes");
+        let before = net.clone();
+        let other = Gradients::zeros_like(&Network::new(&[3, 2, 1], 0).expect("valid sizes"));
+        let error = net
+            .apply_gradients(&other, 0.5)
+            .expect_err("3 inputs, not 2");
+        assert!(error.to_string().contains("not shaped like"), "{error}");
+        assert_eq!(net, before);
+    }
+
+    #[test]
     fn updating_parameters_invalidates_activations() {
         let mut net = Network::new(&[2, 2, 1], 0).expect("valid sizes");
         net.forward(&[1.0, 2.0]).expect("valid input");
         let gradients = net.backward(&[1.0]).expect("after forward");
-        net.apply_gradients(&gradients, 0.5);
+        net.apply_gradients(&gradients, 0.5).expect("same shapes");
         assert_eq!(
             net.backward(&[1.0]),
             Err(NetworkError::BackwardBeforeForward)

@@ -216,7 +216,7 @@ pub fn parameters_poisoned_by_one_update() -> BookResult<(usize, usize)> {
     let mut net = Network::new(&LAYERS, SEED)?;
     net.forward(&[1.0, MISSING])?;
     let gradients = net.backward(&[0.0])?;
-    net.apply_gradients(&gradients, 2.0);
+    net.apply_gradients(&gradients, 2.0)?;
     let parameters = net
         .weights()
         .iter()

@@ -184,7 +184,7 @@ fn apply_finite(
         let loss = if loss.is_finite() { f64::NAN } else { loss };
         return Err(TrainError::NonFinite { step, loss });
     }
-    net.apply_gradients(gradients, learning_rate);
+    net.apply_gradients(gradients, learning_rate)?;
     Ok(())
 }
 
@@ -559,7 +559,7 @@ mod tests {
         }
         sum.scale(0.25);
         let expected_loss = mean_loss(&by_hand, &inputs, &targets).expect("valid data");
-        by_hand.apply_gradients(&sum, 0.5);
+        by_hand.apply_gradients(&sum, 0.5).expect("same shapes");
 
         assert!(
             (loss - expected_loss).abs() < 1e-15,

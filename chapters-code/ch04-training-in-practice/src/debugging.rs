@@ -129,7 +129,7 @@ pub fn logged_step(
     let value = loss.value(output.view(), target);
     let dl_da = loss.output_gradient(output.view(), target);
     let gradients = net.backward_from(dl_da)?;
-    net.apply_gradients(&gradients, learning_rate);
+    net.apply_gradients(&gradients, learning_rate)?;
     Ok((value, gradients.norm()))
 }
 // ANCHOR_END: logged_step

@@ -5,7 +5,7 @@
 //! smaller), and for each batch: get its inputs and one-hot targets with `train.batch(indices)`
 //! (Chapter 3's `Examples` trait), run Exercise 5.1's forward pass, add the batch's summed loss
 //! (`loss.total(outputs, targets)`) to the epoch's total, compute Exercise 5.2's mean gradients
-//! and update with `network.apply_gradients(&gradients, learning_rate)`. After the epoch,
+//! and update with `network.apply_gradients(&gradients, learning_rate)?`. After the epoch,
 //! measure the accuracy on `validation` with `train::evaluate`.
 //! Then run `cargo learn ch05-mnist`.
 #![allow(unused_variables, unused_imports)]
