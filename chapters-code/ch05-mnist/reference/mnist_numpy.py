@@ -21,7 +21,13 @@ Prints one line per epoch: name, epoch, mean training loss (MSE for sigmoid outp
 cross-entropy for softmax ones) and validation accuracy; then, for the chapter's final
 models, one line "name test accuracy" for the weights of the best validation epoch.
 Needs only numpy; reads the IDX files that `cargo mnist-fetch` writes.
+
+With `--time` as the first argument after DATA_DIR, it also prints the seconds each epoch's
+training took (not the validation after it), for the benchmark
+(`cargo run --release -p ch05-mnist --example bench`) to compare with.
 """
+
+import time
 
 import struct
 import sys
@@ -66,6 +72,9 @@ def forward(weights, biases, x, softmax):
     return activations
 
 
+TIMES = []
+
+
 def train(name, data_dir, layers, classes, loss, rate, halve_every=None, final=False, epochs=15, batch=32, seed=42):
     x, y, xv, yv, xt, yt = load(data_dir, classes)
     targets = np.eye(classes)[y]
@@ -77,6 +86,7 @@ def train(name, data_dir, layers, classes, loss, rate, halve_every=None, final=F
     for epoch in range(epochs):
         lr = rate * 0.5 ** (epoch // halve_every) if halve_every else rate
         order = np.random.permutation(len(x))
+        started = time.perf_counter()
         total = 0.0
         for start in range(0, len(x), batch):
             idx = order[start:start + batch]
@@ -94,6 +104,7 @@ def train(name, data_dir, layers, classes, loss, rate, halve_every=None, final=F
                     delta = (delta @ weights[i]) * acts[i] * (1 - acts[i])
                 weights[i] -= lr * (grad_w / len(idx))
                 biases[i] -= lr * (grad_b / len(idx))
+        TIMES.append(time.perf_counter() - started)
         accuracy = (forward(weights, biases, xv, softmax)[-1].argmax(axis=1) == yv).mean()
         if accuracy > best[0]:
             best = (accuracy, ([w.copy() for w in weights], [b.copy() for b in biases]))
@@ -117,6 +128,10 @@ RUNS = {
 }
 
 if __name__ == "__main__":
-    data_dir, names = sys.argv[1], sys.argv[2:] or list(RUNS)
-    for run_name in names:
+    data_dir, names = sys.argv[1], sys.argv[2:]
+    timing = names[:1] == ["--time"]
+    names = names[1:] if timing else names
+    for run_name in names or list(RUNS):
         train(run_name, data_dir, **RUNS[run_name])
+    if timing:
+        print("epoch seconds:", " ".join(f"{t:.4f}" for t in TIMES))
