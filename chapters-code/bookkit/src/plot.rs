@@ -77,6 +77,13 @@ pub fn log_tick(value: &f64) -> String {
     format!("{value:.decimals$}")
 }
 
+/// `range` for a logarithmic axis (`log_range(1e-3..1.0).log_scale()`): a hair wider at the
+/// bottom, so that the lowest power of ten gets its tick. plotters puts the first tick at
+/// 10^ceil(log10(start)), and log10(0.001) computes as -2.9999…, which would skip 0.001.
+pub fn log_range(range: Range<f64>) -> Range<f64> {
+    range.start * (1.0 - 1e-9)..range.end
+}
+
 /// A colour from dark blue (`fraction` 0) through green to yellow (1), after viridis.
 pub fn viridis(fraction: f64) -> RGBColor {
     const STOPS: [(f64, f64, f64); 5] = [
@@ -169,6 +176,19 @@ mod tests {
     }
 
     #[test]
+    fn log_range_keeps_the_lowest_tick() {
+        let document = svg(200, 300, |root| {
+            let mut chart = ChartBuilder::on(root)
+                .y_label_area_size(60)
+                .build_cartesian_2d(0.0..1.0, log_range(1e-3..1.0).log_scale())?;
+            chart.configure_mesh().y_label_formatter(&log_tick).draw()?;
+            Ok(())
+        })
+        .expect("a log axis draws");
+        assert!(document.contains(">\n0.001\n</text>"), "{document}");
+    }
+
+    #[test]
     fn viridis_runs_from_dark_blue_to_yellow() {
         assert_eq!(viridis(0.0), RGBColor(68, 1, 84));
         assert_eq!(viridis(1.0), RGBColor(253, 231, 37));
@@ -183,7 +203,7 @@ mod tests {
         })
         .expect("a colour bar draws");
         assert!(document.contains("loss\n</text>"));
-        assert!(document.contains("0.5\n</text>"));
+        assert!(document.contains(">\n0.6\n</text>"), "{document}");
     }
 
     #[test]

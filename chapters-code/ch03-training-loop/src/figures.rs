@@ -31,7 +31,7 @@ fn curve_panel(area: &plot::Canvas<'_>, run: &LearningRateRun) -> BookResult<()>
         .margin_right(22)
         .x_label_area_size(40)
         .y_label_area_size(65)
-        .build_cartesian_2d(0.0..passes, y_range.clone().log_scale())?;
+        .build_cartesian_2d(0.0..passes, plot::log_range(y_range.clone()).log_scale())?;
     chart
         .configure_mesh()
         .x_desc("pass")
