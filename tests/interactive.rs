@@ -10,8 +10,8 @@
 //!   answers are the chapter's facts; progress survives a reload (localStorage);
 //! - no console error, no exception, nothing requested from the network;
 //! - the text of every figure, at the size it is shown on a 1280-px window, is at least
-//!   [`MIN_FIGURE_TEXT_PX`], except the figures of [`SMALL_FIGURES`] (to be redrawn; issue 13,
-//!   item 4), whose sizes are printed.
+//!   [`MIN_FIGURE_TEXT_PX`] (figures are drawn at the column width; every figure's smallest
+//!   text size is printed).
 //!
 //! Screenshots of the stepper go to `tests/artifacts/` (ignored by git).
 
@@ -30,37 +30,6 @@ const HEIGHT: u32 = 900;
 
 /// The smallest text a figure may show, in CSS pixels at its displayed size.
 const MIN_FIGURE_TEXT_PX: f64 = 11.0;
-
-/// Figures whose smallest text is below [`MIN_FIGURE_TEXT_PX`] today: (page, figure alt text
-/// prefix). They are to be redrawn at the column width (issue 13, item 4); remove an entry when
-/// its figure is fixed (the test fails when a listed figure has become legible, to keep the list
-/// honest).
-const SMALL_FIGURES: &[(&str, &str)] = &[
-    (
-        "ch01-loss-functions.html",
-        "Left, the gradient of each loss",
-    ),
-    (
-        "ch01-loss-functions.html",
-        "Loss of a one-neuron sigmoid model",
-    ),
-    ("ch02-backpropagation.html", "The hand-trace network."),
-    (
-        "ch03-training-loop.html",
-        "The mean loss of each pass over XOR",
-    ),
-    (
-        "ch04-training-in-practice.html",
-        "Left, the loss of every epoch",
-    ),
-    ("ch04-training-in-practice.html", "The six training points"),
-    (
-        "ch04-training-in-practice.html",
-        "Loss curves of the failure modes",
-    ),
-    ("ch05-mnist.html", "The first 16 training images"),
-    ("ch05-mnist.html", "The first 24 of the test digits"),
-];
 
 /// The chapters with a checkpoint quiz: (page, quiz name).
 const QUIZZES: &[(&str, &str)] = &[
@@ -522,23 +491,16 @@ fn figure_text_is_legible_at_its_displayed_size() {
             figures += 1;
             let alt = figure["alt"].as_str().unwrap_or_default();
             let smallest = figure["smallest"].as_f64().unwrap_or(0.0);
-            let listed = SMALL_FIGURES
-                .iter()
-                .any(|(p, prefix)| *p == page && alt.starts_with(prefix));
             let short: String = alt.chars().take(60).collect();
             report.push(format!(
                 "{page}: {smallest:.1} px (scale {:.2}): {short}…",
                 figure["scale"].as_f64().unwrap_or(0.0)
             ));
-            if smallest < MIN_FIGURE_TEXT_PX && !listed {
+            if smallest < MIN_FIGURE_TEXT_PX {
                 problems.push(format!(
                     "{page}: figure `{short}…` shows text at {smallest:.1} px, below \
-                     {MIN_FIGURE_TEXT_PX} px: draw it at the column width"
-                ));
-            } else if smallest >= MIN_FIGURE_TEXT_PX && listed {
-                problems.push(format!(
-                    "{page}: figure `{short}…` is legible now ({smallest:.1} px): remove it \
-                     from SMALL_FIGURES"
+                     {MIN_FIGURE_TEXT_PX} px: draw it at the column width \
+                     (bookkit::plot::COLUMN_WIDTH) with text of at least plot::TEXT_SIZE"
                 ));
             }
         }
