@@ -11,7 +11,7 @@
 //! - no console error, no exception, nothing requested from the network;
 //! - the text of every figure, at the size it is shown on a 1280-px window, is at least
 //!   [`MIN_FIGURE_TEXT_PX`] (figures are drawn at the column width; every figure's smallest
-//!   text size is printed).
+//!   text size is printed), and a click on a figure enlarges it, Escape closes it again.
 //!
 //! Screenshots of the stepper go to `tests/artifacts/` (ignored by git).
 
@@ -472,6 +472,25 @@ const FIGURE_TEXT: &str = r#"(async () => {
   });
 })()"#;
 
+/// Clicks the page's last figure: how wide it is shown, and how wide the enlarged copy is.
+const ENLARGE_FIGURE: &str = r#"(() => {
+  const imgs = document.querySelectorAll('.book-figure img');
+  const img = imgs[imgs.length - 1];
+  img.scrollIntoView();
+  img.click();
+  const large = document.querySelector('.figure-zoom img');
+  return {
+    shown: img.getBoundingClientRect().width,
+    enlarged: large ? large.getBoundingClientRect().width : 0,
+    fits: large ? large.getBoundingClientRect().left >= 0
+      && large.getBoundingClientRect().right <= innerWidth : false,
+    focused: document.activeElement === document.querySelector('.figure-zoom'),
+  };
+})()"#;
+
+/// Whether an enlarged figure is open.
+const FIGURE_OPEN: &str = "document.querySelector('.figure-zoom') !== null";
+
 #[test]
 fn figure_text_is_legible_at_its_displayed_size() {
     let _one = one_browser();
@@ -504,6 +523,29 @@ fn figure_text_is_legible_at_its_displayed_size() {
                 ));
             }
         }
+        if found.as_array().is_some_and(|f| !f.is_empty()) {
+            // Click-to-enlarge (theme/figures.js): larger than in the column, within the
+            // window's width, closed by Escape.
+            let zoom = browser.evaluate(ENLARGE_FIGURE);
+            let (shown, enlarged) = (
+                zoom["shown"].as_f64().unwrap_or(0.0),
+                zoom["enlarged"].as_f64().unwrap_or(0.0),
+            );
+            if enlarged <= shown || zoom["fits"] != true || zoom["focused"] != true {
+                problems.push(format!(
+                    "{page}: a click on a figure should enlarge it in the window: {zoom}"
+                ));
+            }
+            press(&mut browser, "Escape", 27);
+            if browser.evaluate(FIGURE_OPEN) != true {
+                report.push(format!(
+                    "{page}: figure enlarged from {shown:.0} px to {enlarged:.0} px, closed by Escape"
+                ));
+            } else {
+                problems.push(format!("{page}: Escape did not close the enlarged figure"));
+            }
+        }
+        problems.extend(event_problems(&page, &browser.take_events()));
     }
     let _ = writeln!(
         std::io::stderr(),

@@ -1,5 +1,5 @@
 // Click-to-enlarge for the figures the chapter crates draw ({{#figure}}): a click (or Enter /
-// Space on the focused figure) shows the figure over the page, as large as the window allows;
+// Space on the focused figure) shows the figure over the page, as wide as the window allows;
 // a click anywhere, Escape or Enter closes it. Without JavaScript the figures stay as they are.
 (function () {
   'use strict';
@@ -35,10 +35,12 @@
     var large = document.createElement('img');
     large.src = img.src;
     large.alt = img.alt;
-    // As large as fits in the window, keeping the figure's proportions (an SVG scales cleanly).
+    // As large as fits in the window, keeping the figure's proportions (an SVG scales cleanly);
+    // a tall figure is still enlarged to 1.5 times (when the window is wide enough) and scrolls.
     var width = img.naturalWidth || img.width;
     var height = img.naturalHeight || img.height;
-    var scale = Math.min(0.96 * window.innerWidth / width, 0.96 * window.innerHeight / height);
+    var scale = Math.min(0.96 * window.innerWidth / width,
+      Math.max(0.96 * window.innerHeight / height, 1.5));
     large.style.width = Math.round(width * scale) + 'px';
     large.style.height = Math.round(height * scale) + 'px';
     overlay.appendChild(large);
