@@ -10,8 +10,8 @@
 //!   answers are the chapter's facts; progress survives a reload (localStorage);
 //! - no console error, no exception, nothing requested from the network;
 //! - the text of every figure, at the size it is shown on a 1280-px window, is at least
-//!   [`MIN_FIGURE_TEXT_PX`], except the figures of [`SMALL_FIGURES`] (to be redrawn; issue 13,
-//!   item 4), whose sizes are printed.
+//!   [`MIN_FIGURE_TEXT_PX`] (figures are drawn at the column width; every figure's smallest
+//!   text size is printed), and a click on a figure enlarges it, Escape closes it again.
 //!
 //! Screenshots of the stepper go to `tests/artifacts/` (ignored by git).
 
@@ -30,37 +30,6 @@ const HEIGHT: u32 = 900;
 
 /// The smallest text a figure may show, in CSS pixels at its displayed size.
 const MIN_FIGURE_TEXT_PX: f64 = 11.0;
-
-/// Figures whose smallest text is below [`MIN_FIGURE_TEXT_PX`] today: (page, figure alt text
-/// prefix). They are to be redrawn at the column width (issue 13, item 4); remove an entry when
-/// its figure is fixed (the test fails when a listed figure has become legible, to keep the list
-/// honest).
-const SMALL_FIGURES: &[(&str, &str)] = &[
-    (
-        "ch01-loss-functions.html",
-        "Left, the gradient of each loss",
-    ),
-    (
-        "ch01-loss-functions.html",
-        "Loss of a one-neuron sigmoid model",
-    ),
-    ("ch02-backpropagation.html", "The hand-trace network."),
-    (
-        "ch03-training-loop.html",
-        "The mean loss of each pass over XOR",
-    ),
-    (
-        "ch04-training-in-practice.html",
-        "Left, the loss of every epoch",
-    ),
-    ("ch04-training-in-practice.html", "The six training points"),
-    (
-        "ch04-training-in-practice.html",
-        "Loss curves of the failure modes",
-    ),
-    ("ch05-mnist.html", "The first 16 training images"),
-    ("ch05-mnist.html", "The first 24 of the test digits"),
-];
 
 /// The chapters with a checkpoint quiz: (page, quiz name).
 const QUIZZES: &[(&str, &str)] = &[
@@ -503,6 +472,25 @@ const FIGURE_TEXT: &str = r#"(async () => {
   });
 })()"#;
 
+/// Clicks the page's last figure: how wide it is shown, and how wide the enlarged copy is.
+const ENLARGE_FIGURE: &str = r#"(() => {
+  const imgs = document.querySelectorAll('.book-figure img');
+  const img = imgs[imgs.length - 1];
+  img.scrollIntoView();
+  img.click();
+  const large = document.querySelector('.figure-zoom img');
+  return {
+    shown: img.getBoundingClientRect().width,
+    enlarged: large ? large.getBoundingClientRect().width : 0,
+    fits: large ? large.getBoundingClientRect().left >= 0
+      && large.getBoundingClientRect().right <= innerWidth : false,
+    focused: document.activeElement === document.querySelector('.figure-zoom'),
+  };
+})()"#;
+
+/// Whether an enlarged figure is open.
+const FIGURE_OPEN: &str = "document.querySelector('.figure-zoom') !== null";
+
 #[test]
 fn figure_text_is_legible_at_its_displayed_size() {
     let _one = one_browser();
@@ -522,26 +510,42 @@ fn figure_text_is_legible_at_its_displayed_size() {
             figures += 1;
             let alt = figure["alt"].as_str().unwrap_or_default();
             let smallest = figure["smallest"].as_f64().unwrap_or(0.0);
-            let listed = SMALL_FIGURES
-                .iter()
-                .any(|(p, prefix)| *p == page && alt.starts_with(prefix));
             let short: String = alt.chars().take(60).collect();
             report.push(format!(
                 "{page}: {smallest:.1} px (scale {:.2}): {short}…",
                 figure["scale"].as_f64().unwrap_or(0.0)
             ));
-            if smallest < MIN_FIGURE_TEXT_PX && !listed {
+            if smallest < MIN_FIGURE_TEXT_PX {
                 problems.push(format!(
                     "{page}: figure `{short}…` shows text at {smallest:.1} px, below \
-                     {MIN_FIGURE_TEXT_PX} px: draw it at the column width"
-                ));
-            } else if smallest >= MIN_FIGURE_TEXT_PX && listed {
-                problems.push(format!(
-                    "{page}: figure `{short}…` is legible now ({smallest:.1} px): remove it \
-                     from SMALL_FIGURES"
+                     {MIN_FIGURE_TEXT_PX} px: draw it at the column width \
+                     (bookkit::plot::COLUMN_WIDTH) with text of at least plot::TEXT_SIZE"
                 ));
             }
         }
+        if found.as_array().is_some_and(|f| !f.is_empty()) {
+            // Click-to-enlarge (theme/figures.js): larger than in the column, within the
+            // window's width, closed by Escape.
+            let zoom = browser.evaluate(ENLARGE_FIGURE);
+            let (shown, enlarged) = (
+                zoom["shown"].as_f64().unwrap_or(0.0),
+                zoom["enlarged"].as_f64().unwrap_or(0.0),
+            );
+            if enlarged <= shown || zoom["fits"] != true || zoom["focused"] != true {
+                problems.push(format!(
+                    "{page}: a click on a figure should enlarge it in the window: {zoom}"
+                ));
+            }
+            press(&mut browser, "Escape", 27);
+            if browser.evaluate(FIGURE_OPEN) != true {
+                report.push(format!(
+                    "{page}: figure enlarged from {shown:.0} px to {enlarged:.0} px, closed by Escape"
+                ));
+            } else {
+                problems.push(format!("{page}: Escape did not close the enlarged figure"));
+            }
+        }
+        problems.extend(event_problems(&page, &browser.take_events()));
     }
     let _ = writeln!(
         std::io::stderr(),

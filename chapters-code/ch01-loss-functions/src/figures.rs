@@ -82,7 +82,7 @@ fn gradient_panel(
 ) -> BookResult<()> {
     let low = y_range.start;
     let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 20))
+        .caption(title, ("sans-serif", plot::TITLE_SIZE))
         .margin(12)
         .x_label_area_size(45)
         .y_label_area_size(55)
@@ -91,7 +91,7 @@ fn gradient_panel(
         .configure_mesh()
         .x_desc("prediction")
         .y_desc("gradient")
-        .label_style(("sans-serif", 15))
+        .label_style(("sans-serif", plot::TEXT_SIZE))
         .draw()?;
     let curve = |f: GradientFn| -> Vec<(f64, f64)> {
         predictions()
@@ -117,14 +117,15 @@ fn gradient_panel(
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerRight)
-        .label_font(("sans-serif", 16))
+        .label_font(("sans-serif", plot::TEXT_SIZE))
         .background_style(WHITE.mix(0.9))
         .border_style(colors::GREY)
         .draw()?;
     Ok(())
 }
 
-/// The gradients of both losses, with respect to the prediction and to the sigmoid's input.
+/// The gradients of both losses, with respect to the prediction (top) and to the sigmoid's
+/// input (bottom).
 pub fn gradient_vs_prediction() -> BookResult<Figure> {
     let mut data = String::from("target 1\n  pred   dMSE/dp     dCE/dp   dMSE/dz    dCE/dz\n");
     for p in SAMPLE_PREDICTIONS {
@@ -137,8 +138,8 @@ pub fn gradient_vs_prediction() -> BookResult<Figure> {
             num(bce_grad_logit(p, 1.0), 4)
         )?;
     }
-    let svg = plot::svg(1000, 400, |root| {
-        let panels = root.split_evenly((1, 2));
+    let svg = plot::svg(plot::COLUMN_WIDTH, 2 * 360, |root| {
+        let panels = root.split_evenly((2, 1));
         gradient_panel(
             &panels[0],
             "dL/d(prediction)",
@@ -188,9 +189,10 @@ pub struct SurfaceGradients {
     pub ce_gradient_norm: f64,
 }
 
-/// Gradients at `w = -4, b = 0`, where the neuron is confident and wrong on every example.
-pub fn surface_gradients() -> SurfaceGradients {
-    let (weight, bias) = (-4.0, 0.0);
+/// The gradients `(d/dw, d/db)` of the mean MSE and of the mean cross-entropy over the surface
+/// data set, at `(weight, bias)`: the chain rule through the sigmoid, with the chapter's
+/// [`mse_grad_logit`] and [`bce_grad_logit`].
+fn surface_gradient(weight: f64, bias: f64) -> ([f64; 2], [f64; 2]) {
     let n = SURFACE_INPUTS.len() as f64;
     let (mut mse_w, mut mse_b, mut ce_w, mut ce_b) = (0.0, 0.0, 0.0, 0.0);
     for (&x, &t) in SURFACE_INPUTS.iter().zip(&SURFACE_TARGETS) {
@@ -200,6 +202,13 @@ pub fn surface_gradients() -> SurfaceGradients {
         ce_w += bce_grad_logit(a, t) * x / n;
         ce_b += bce_grad_logit(a, t) / n;
     }
+    ([mse_w, mse_b], [ce_w, ce_b])
+}
+
+/// Gradients at `w = -4, b = 0`, where the neuron is confident and wrong on every example.
+pub fn surface_gradients() -> SurfaceGradients {
+    let (weight, bias) = (-4.0, 0.0);
+    let ([mse_w, mse_b], [ce_w, ce_b]) = surface_gradient(weight, bias);
     SurfaceGradients {
         weight,
         bias,
@@ -208,32 +217,62 @@ pub fn surface_gradients() -> SurfaceGradients {
     }
 }
 
-/// A colour from dark blue (low) to yellow (high), after viridis.
-fn heat(fraction: f64) -> RGBColor {
-    const STOPS: [(f64, f64, f64); 5] = [
-        (68.0, 1.0, 84.0),
-        (59.0, 82.0, 139.0),
-        (33.0, 145.0, 140.0),
-        (94.0, 201.0, 98.0),
-        (253.0, 231.0, 37.0),
-    ];
-    let scaled = fraction.clamp(0.0, 1.0) * (STOPS.len() - 1) as f64;
-    let index = (scaled.floor() as usize).min(STOPS.len() - 2);
-    let t = scaled - index as f64;
-    let (a, b) = (STOPS[index], STOPS[index + 1]);
-    let mix = |x: f64, y: f64| (x + (y - x) * t).round() as u8;
-    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+/// Learning rate of the gradient descent drawn on the loss surfaces.
+pub const DESCENT_RATE: f64 = 1.0;
+/// Number of gradient-descent steps drawn on the loss surfaces.
+pub const DESCENT_STEPS: usize = 20;
+
+/// Which loss a descent path follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SurfaceLoss {
+    /// Mean squared error.
+    Mse,
+    /// Binary cross-entropy.
+    CrossEntropy,
+}
+
+/// The `(w, b)` of gradient descent on `loss` over the surface data set, from the point of
+/// [`surface_gradients`], with [`DESCENT_RATE`]: the start and then one point per step, for
+/// [`DESCENT_STEPS`] steps.
+pub fn descent_path(loss: SurfaceLoss) -> Vec<(f64, f64)> {
+    let start = surface_gradients();
+    let (mut weight, mut bias) = (start.weight, start.bias);
+    let mut path = vec![(weight, bias)];
+    for _ in 0..DESCENT_STEPS {
+        let (mse, ce) = surface_gradient(weight, bias);
+        let [dw, db] = match loss {
+            SurfaceLoss::Mse => mse,
+            SurfaceLoss::CrossEntropy => ce,
+        };
+        weight -= DESCENT_RATE * dw;
+        bias -= DESCENT_RATE * db;
+        path.push((weight, bias));
+    }
+    path
 }
 
 const GRID: usize = 32;
 const SPAN: f64 = 6.0;
+/// Height of one loss-surface panel.
+const SURFACE_PANEL_HEIGHT: u32 = 520;
 
-fn surface_panel(area: &plot::Canvas<'_>, title: &str, grid: &[Vec<f64>]) -> BookResult<()> {
+/// One heat map of the loss surface: its title, the loss on the grid, the descent path.
+struct SurfacePanel<'a> {
+    title: &'a str,
+    loss_name: &'a str,
+    grid: &'a [Vec<f64>],
+    path: &'a [(f64, f64)],
+}
+
+fn surface_panel(area: &plot::Canvas<'_>, panel: &SurfacePanel<'_>) -> BookResult<()> {
+    let grid = panel.grid;
     let max = grid.iter().flatten().copied().fold(f64::MIN, f64::max);
     let min = grid.iter().flatten().copied().fold(f64::MAX, f64::min);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 20))
+    let (map_area, bar_area) = area.split_horizontally(plot::COLUMN_WIDTH - plot::COLOR_BAR_WIDTH);
+    let mut chart = ChartBuilder::on(&map_area)
+        .caption(panel.title, ("sans-serif", plot::TITLE_SIZE))
         .margin(12)
+        .margin_left(40)
         .x_label_area_size(45)
         .y_label_area_size(50)
         .build_cartesian_2d(-SPAN..SPAN, -SPAN..SPAN)?;
@@ -242,7 +281,7 @@ fn surface_panel(area: &plot::Canvas<'_>, title: &str, grid: &[Vec<f64>]) -> Boo
         .disable_mesh()
         .x_desc("weight w")
         .y_desc("bias b")
-        .label_style(("sans-serif", 15))
+        .label_style(("sans-serif", plot::TEXT_SIZE))
         .draw()?;
     let cell = 2.0 * SPAN / GRID as f64;
     chart.draw_series(grid.iter().enumerate().flat_map(|(row, values)| {
@@ -251,20 +290,33 @@ fn surface_panel(area: &plot::Canvas<'_>, title: &str, grid: &[Vec<f64>]) -> Boo
             let b = -SPAN + row as f64 * cell;
             Rectangle::new(
                 [(w, b), (w + cell, b + cell)],
-                heat((loss - min) / (max - min)).filled(),
+                plot::viridis((loss - min) / (max - min)).filled(),
             )
         })
     }))?;
+    chart.draw_series(LineSeries::new(
+        panel.path.iter().copied(),
+        WHITE.stroke_width(2),
+    ))?;
+    chart.draw_series(
+        panel
+            .path
+            .iter()
+            .skip(1)
+            .map(|&point| Circle::new(point, 3, WHITE.filled())),
+    )?;
     let point = surface_gradients();
     chart.draw_series([Circle::new(
         (point.weight, point.bias),
         6,
         WHITE.stroke_width(3),
     )])?;
-    Ok(())
+    let rows = chart.plotting_area().get_pixel_range().1;
+    plot::color_bar(&bar_area, rows, min..max, plot::viridis, panel.loss_name)
 }
 
-/// Loss over (weight, bias) of a one-neuron sigmoid model, for MSE and for cross-entropy.
+/// Loss over (weight, bias) of a one-neuron sigmoid model, for MSE and for cross-entropy, with
+/// the path gradient descent takes on each from the same confidently wrong start.
 pub fn loss_surface() -> BookResult<Figure> {
     let cell = 2.0 * SPAN / GRID as f64;
     let mut mse_grid = vec![vec![0.0; GRID]; GRID];
@@ -292,13 +344,50 @@ pub fn loss_surface() -> BookResult<Figure> {
         point.mse_gradient_norm,
         point.ce_gradient_norm
     )?;
-    let svg = plot::svg(1000, 460, |root| {
-        let panels = root.split_evenly((1, 2));
-        surface_panel(&panels[0], "MSE: flat where it is most wrong", &mse_grid)?;
+    let mse_path = descent_path(SurfaceLoss::Mse);
+    let ce_path = descent_path(SurfaceLoss::CrossEntropy);
+    writeln!(
+        data,
+        "gradient descent from there, learning rate {}, each on its own loss:",
+        num(DESCENT_RATE, 1)
+    )?;
+    writeln!(
+        data,
+        "step  MSE path w       b     MSE  CE path w       b      CE"
+    )?;
+    for step in [0, 1, 2, 5, 10, DESCENT_STEPS] {
+        let (mw, mb) = mse_path[step];
+        let (cw, cb) = ce_path[step];
+        writeln!(
+            data,
+            "{step:>4}  {:>10}  {:>6}  {:.4}  {:>9}  {:>6}  {:.4}",
+            num(mw, 4),
+            num(mb, 4),
+            surface_losses(mw, mb)?.0,
+            num(cw, 4),
+            num(cb, 4),
+            surface_losses(cw, cb)?.1
+        )?;
+    }
+    let svg = plot::svg(plot::COLUMN_WIDTH, 2 * SURFACE_PANEL_HEIGHT, |root| {
+        let panels = root.split_evenly((2, 1));
+        surface_panel(
+            &panels[0],
+            &SurfacePanel {
+                title: "MSE: flat where it is most wrong",
+                loss_name: "MSE",
+                grid: &mse_grid,
+                path: &mse_path,
+            },
+        )?;
         surface_panel(
             &panels[1],
-            "Cross-entropy: steep where it is most wrong",
-            &ce_grid,
+            &SurfacePanel {
+                title: "Cross-entropy: steep where it is most wrong",
+                loss_name: "cross-entropy",
+                grid: &ce_grid,
+                path: &ce_path,
+            },
         )?;
         Ok(())
     })?;

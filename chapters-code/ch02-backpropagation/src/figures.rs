@@ -12,13 +12,17 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::hand_trace::{HandTrace, INPUT, TARGET, TwoLayer};
 
-const WIDTH: u32 = 1000;
+/// The figure is drawn at the width of the book's column, so that its text is shown at the size
+/// it is drawn.
+const WIDTH: u32 = plot::COLUMN_WIDTH;
 const PANEL_HEIGHT: u32 = 400;
-const RADIUS: i32 = 40;
-const INPUT_X: i32 = 110;
-const HIDDEN_X: i32 = 430;
-const OUTPUT_X: i32 = 730;
-const LOSS_X: i32 = 900;
+const RADIUS: i32 = 38;
+const INPUT_X: i32 = 60;
+const HIDDEN_X: i32 = 300;
+const OUTPUT_X: i32 = 515;
+const LOSS_X: i32 = 672;
+/// Half the width of the loss box.
+const LOSS_HALF_WIDTH: i32 = 68;
 const TOP_Y: i32 = 140;
 const BOTTOM_Y: i32 = 300;
 const MIDDLE_Y: i32 = (TOP_Y + BOTTOM_Y) / 2;
@@ -234,7 +238,7 @@ fn draw_panel(area: &Canvas<'_>, panel: &Panel) -> BookResult<()> {
         };
         arrow(area, (tail, head), (gap, gap), panel.colour)?;
     }
-    let box_edge = (loss_box.0 - 70, loss_box.1);
+    let box_edge = (loss_box.0 - LOSS_HALF_WIDTH, loss_box.1);
     if panel.backward {
         arrow(area, (box_edge, OUTPUT_NODE), (0.0, gap), panel.colour)?;
     } else {
@@ -252,27 +256,27 @@ fn draw_panel(area: &Canvas<'_>, panel: &Panel) -> BookResult<()> {
         ))?;
         text(area, &node.inside, node.centre, 18.0, BLACK)?;
         let below = (node.centre.0, node.centre.1 + RADIUS + 16);
-        text(area, &node.caption, below, 15.0, colors::GREY)?;
+        text(area, &node.caption, below, plot::TEXT_SIZE, colors::GREY)?;
     }
     area.draw(&Rectangle::new(
         [
-            (loss_box.0 - 70, loss_box.1 - 34),
-            (loss_box.0 + 80, loss_box.1 + 34),
+            (loss_box.0 - LOSS_HALF_WIDTH, loss_box.1 - 34),
+            (loss_box.0 + LOSS_HALF_WIDTH, loss_box.1 + 34),
         ],
         colors::GREY.stroke_width(2),
     ))?;
     text(
         area,
         &panel.loss_lines[0],
-        (loss_box.0 + 5, loss_box.1 - 12),
+        (loss_box.0, loss_box.1 - 12),
         16.0,
         BLACK,
     )?;
     text(
         area,
         &panel.loss_lines[1],
-        (loss_box.0 + 5, loss_box.1 + 12),
-        15.0,
+        (loss_box.0, loss_box.1 + 12),
+        plot::TEXT_SIZE,
         colors::GREY,
     )?;
     Ok(())

@@ -15,33 +15,42 @@ use crate::runs::{self, LearningRateRun, rises};
 /// Passes whose loss the learning-rate figure's data lists.
 const SAMPLE_PASSES: [usize; 7] = [0, 1, 2, 10, 50, 100, 499];
 
-fn curve_panel(area: &plot::Canvas<'_>, run: &LearningRateRun, y_max: f64) -> BookResult<()> {
+/// The loss axis of the learning-rate figure (logarithmic): the runs end four orders of
+/// magnitude apart.
+const LEARNING_RATE_LOSSES: std::ops::Range<f64> = 1e-4..1.0;
+
+fn curve_panel(area: &plot::Canvas<'_>, run: &LearningRateRun) -> BookResult<()> {
     let passes = run.losses.len() as f64;
+    let y_range = LEARNING_RATE_LOSSES;
     let mut chart = ChartBuilder::on(area)
-        .caption(format!("LR = {:?}", run.learning_rate), ("sans-serif", 20))
+        .caption(
+            format!("LR = {:?}", run.learning_rate),
+            ("sans-serif", plot::TITLE_SIZE),
+        )
         .margin(10)
         .margin_right(22)
         .x_label_area_size(40)
-        .y_label_area_size(50)
-        .build_cartesian_2d(0.0..passes, 0.0..y_max)?;
+        .y_label_area_size(65)
+        .build_cartesian_2d(0.0..passes, plot::log_range(y_range.clone()).log_scale())?;
     chart
         .configure_mesh()
         .x_desc("pass")
-        .y_desc("mean loss")
+        .y_desc("mean loss (log)")
         .x_labels(6)
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .label_style(("sans-serif", 14))
+        .y_label_formatter(&plot::log_tick)
+        .label_style(("sans-serif", plot::TEXT_SIZE))
         .draw()?;
     let points = run
         .losses
         .iter()
         .enumerate()
-        .map(|(pass, &loss)| (pass as f64, loss));
+        .map(|(pass, &loss)| (pass as f64, loss.clamp(y_range.start, y_range.end)));
     chart.draw_series(LineSeries::new(points, colors::BLUE.stroke_width(2)))?;
     Ok(())
 }
 
-/// The loss of every pass for each learning rate, side by side.
+/// The loss of every pass for each learning rate, two panels to a row, on a logarithmic scale.
 pub fn learning_rate_curves() -> BookResult<Figure> {
     let runs = runs::learning_rates()?;
     let mut data = String::from("mean loss of each pass over XOR ([2, 4, 1], seed 42)\n");
@@ -62,11 +71,11 @@ pub fn learning_rate_curves() -> BookResult<Figure> {
             run.final_loss
         )?;
     }
-    let y_max = 0.7;
-    let svg = plot::svg(1200, 330, |root| {
-        let panels = root.split_evenly((1, runs.len()));
+    let rows = runs.len().div_ceil(2);
+    let svg = plot::svg(plot::COLUMN_WIDTH, 300 * rows as u32, |root| {
+        let panels = root.split_evenly((rows, 2));
         for (panel, run) in panels.iter().zip(runs) {
-            curve_panel(panel, run, y_max)?;
+            curve_panel(panel, run)?;
         }
         Ok(())
     })?;

@@ -57,7 +57,7 @@ fn draw_legend<'a, 'b: 'a, CT: CoordTranslate>(
     chart
         .configure_series_labels()
         .position(position)
-        .label_font(("sans-serif", 15))
+        .label_font(("sans-serif", plot::TEXT_SIZE))
         .background_style(WHITE.mix(0.9))
         .border_style(colors::GREY)
         .draw()?;
@@ -80,12 +80,6 @@ struct LossAxes<'a> {
     marker: Option<(usize, String)>,
 }
 
-/// A tick label of a logarithmic loss axis: 1, 0.1, 0.01, …
-fn log_tick(value: &f64) -> String {
-    let decimals = (-value.log10()).round().max(0.0) as usize;
-    format!("{value:.decimals$}")
-}
-
 /// A loss-against-epoch panel with a logarithmic loss axis, and an optional marked epoch.
 fn loss_panel(area: &Canvas<'_>, axes: LossAxes<'_>, series: &[LossSeries<'_>]) -> BookResult<()> {
     let LossAxes {
@@ -96,18 +90,22 @@ fn loss_panel(area: &Canvas<'_>, axes: LossAxes<'_>, series: &[LossSeries<'_>]) 
     } = axes;
     let epochs_drawn = series.iter().map(|s| s.losses.len()).max().unwrap_or(1) as f64;
     let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 20))
+        .caption(title, ("sans-serif", plot::TITLE_SIZE))
         .margin(12)
+        .margin_right(25)
         .x_label_area_size(45)
         .y_label_area_size(65)
-        .build_cartesian_2d(0.0..epochs_drawn, y_range.clone().log_scale())?;
+        .build_cartesian_2d(
+            0.0..epochs_drawn,
+            plot::log_range(y_range.clone()).log_scale(),
+        )?;
     chart
         .configure_mesh()
         .x_desc("epoch")
         .y_desc("mean loss (log scale)")
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .y_label_formatter(&log_tick)
-        .label_style(("sans-serif", 14))
+        .y_label_formatter(&plot::log_tick)
+        .label_style(("sans-serif", plot::TEXT_SIZE))
         .draw()?;
     if let Some((epoch, label)) = marker {
         let x = epoch as f64;
@@ -149,7 +147,7 @@ struct FunctionPanel<'a> {
 
 fn function_panel(area: &Canvas<'_>, panel: &FunctionPanel<'_>) -> BookResult<()> {
     let mut chart = ChartBuilder::on(area)
-        .caption(panel.title, ("sans-serif", 20))
+        .caption(panel.title, ("sans-serif", plot::TITLE_SIZE))
         .margin(12)
         .x_label_area_size(45)
         .y_label_area_size(55)
@@ -158,7 +156,7 @@ fn function_panel(area: &Canvas<'_>, panel: &FunctionPanel<'_>) -> BookResult<()
         .configure_mesh()
         .x_desc("x")
         .y_desc("y")
-        .label_style(("sans-serif", 14))
+        .label_style(("sans-serif", plot::TEXT_SIZE))
         .draw()?;
     if let Some(held_out) = panel.held_out {
         let points = held_out.xs().into_iter().zip(held_out.ys());
@@ -201,7 +199,8 @@ fn sample_predictions(net: &Network, data: &mut String) -> BookResult<()> {
     Ok(())
 }
 
-/// The sine fit: the loss curve, and the learned function against the true sine.
+/// The sine fit: the loss curve (top, logarithmic), and the learned function against the true
+/// sine (bottom).
 pub fn sine_fit() -> BookResult<Figure> {
     let fit = experiments::sine_fit()?;
     let mut data = String::from("loss curve\n");
@@ -211,20 +210,25 @@ pub fn sine_fit() -> BookResult<Figure> {
     writeln!(data, "learned function")?;
     sample_predictions(&fit.network, &mut data)?;
     let losses: Vec<(f64, f64)> = epochs(&fit.losses);
-    let svg = plot::svg(1000, 420, |root| {
-        let panels = root.split_evenly((1, 2));
+    let svg = plot::svg(plot::COLUMN_WIDTH, 2 * 380, |root| {
+        let panels = root.split_evenly((2, 1));
         let mut chart = ChartBuilder::on(&panels[0])
-            .caption("Training loss curve", ("sans-serif", 20))
+            .caption("Training loss curve", ("sans-serif", plot::TITLE_SIZE))
             .margin(12)
+            .margin_right(25)
             .x_label_area_size(45)
-            .y_label_area_size(60)
-            .build_cartesian_2d(0.0..fit.losses.len() as f64, 0.0..0.14)?;
+            .y_label_area_size(65)
+            .build_cartesian_2d(
+                0.0..fit.losses.len() as f64,
+                plot::log_range(1e-3..1.0).log_scale(),
+            )?;
         chart
             .configure_mesh()
             .x_desc("epoch")
-            .y_desc("mean loss")
+            .y_desc("mean loss (log scale)")
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .label_style(("sans-serif", 14))
+            .y_label_formatter(&plot::log_tick)
+            .label_style(("sans-serif", plot::TEXT_SIZE))
             .draw()?;
         chart.draw_series(LineSeries::new(losses, colors::BLUE.stroke_width(3)))?;
         function_panel(
@@ -290,7 +294,7 @@ pub fn train_vs_held_out() -> BookResult<Figure> {
             dashed: true,
         },
     ];
-    let svg = plot::svg(760, 480, |root| {
+    let svg = plot::svg(plot::COLUMN_WIDTH, 480, |root| {
         let axes = LossAxes {
             title: "Train vs held-out loss",
             y_range: 1e-4..1.0,
@@ -321,8 +325,8 @@ pub fn three_fits() -> BookResult<Figure> {
         writeln!(data, "{title}")?;
         sample_predictions(network, &mut data)?;
     }
-    let svg = plot::svg(1200, 420, |root| {
-        let areas = root.split_evenly((1, 3));
+    let svg = plot::svg(plot::COLUMN_WIDTH, 3 * 340, |root| {
+        let areas = root.split_evenly((3, 1));
         for (area, (title, network)) in areas.iter().zip(panels_spec) {
             function_panel(
                 area,
@@ -380,8 +384,8 @@ pub fn debugging_curves() -> BookResult<Figure> {
         series("sign error in backward", &wrong_sign, colors::RED, false),
         series("initial weights x10", &saturated, colors::PURPLE, true),
     ];
-    let svg = plot::svg(1200, 440, |root| {
-        let panels = root.split_evenly((1, 2));
+    let svg = plot::svg(plot::COLUMN_WIDTH, 2 * 400, |root| {
+        let panels = root.split_evenly((2, 1));
         let axes = |title| LossAxes {
             title,
             y_range: 1e-3..1.0,

@@ -61,27 +61,29 @@ fn draw_digit(area: &Canvas<'_>, pixels: &[u8], x: i32, y: i32) -> BookResult<()
 }
 // ANCHOR_END: draw_digit
 
-/// Draws `digits` (pixels and caption) in a grid of `columns` columns under a title.
+/// Draws `digits` (pixels and caption) in a grid of `columns` columns under a title, at the
+/// width of the book's column.
 fn digit_grid(title: &str, digits: &[(Vec<u8>, String)], columns: usize) -> BookResult<String> {
-    let cell_width = SCALE * SIDE as i32 + 26;
-    let cell_height = SCALE * SIDE as i32 + 30;
+    let side = SCALE * SIDE as i32;
+    let width = plot::COLUMN_WIDTH as i32;
+    let cell_width = (width - 20) / columns as i32;
+    let cell_height = side + 30;
     let rows = digits.len().div_ceil(columns) as i32;
-    let width = columns as i32 * cell_width + 20;
     let height = rows * cell_height + 50;
     plot::svg(width as u32, height as u32, |root| {
         root.draw(&Text::new(
             title.to_string(),
             (10, 10),
-            ("sans-serif", 20).into_font().color(&BLACK),
+            ("sans-serif", plot::TITLE_SIZE).into_font().color(&BLACK),
         ))?;
         for (index, (pixels, caption)) in digits.iter().enumerate() {
-            let x = 23 + (index % columns) as i32 * cell_width;
+            let x = 10 + (cell_width - side) / 2 + (index % columns) as i32 * cell_width;
             let y = 45 + (index / columns) as i32 * cell_height;
             draw_digit(root, pixels, x, y)?;
             root.draw(&Text::new(
                 caption.clone(),
-                (x, y + SCALE * SIDE as i32 + 5),
-                ("sans-serif", 14).into_font().color(&BLACK),
+                (x, y + side + 5),
+                ("sans-serif", plot::TEXT_SIZE).into_font().color(&BLACK),
             ))?;
         }
         Ok(())
@@ -169,7 +171,7 @@ fn epoch_chart(
 ) -> BookResult<()> {
     let epochs = curves.iter().map(|c| c.points.len()).max().unwrap_or(1) as f64;
     let mut chart = ChartBuilder::on(area)
-        .caption(title, ("sans-serif", 20))
+        .caption(title, ("sans-serif", plot::TITLE_SIZE))
         .margin(12)
         .x_label_area_size(45)
         .y_label_area_size(60)
@@ -179,7 +181,7 @@ fn epoch_chart(
         .x_desc("epoch")
         .y_desc(y_label)
         .x_label_formatter(&|epoch| format!("{epoch:.0}"))
-        .label_style(("sans-serif", 15))
+        .label_style(("sans-serif", plot::TEXT_SIZE))
         .draw()?;
     for curve in curves {
         let style = curve.color.stroke_width(3);
@@ -198,7 +200,7 @@ fn epoch_chart(
     chart
         .configure_series_labels()
         .position(legend)
-        .label_font(("sans-serif", 15))
+        .label_font(("sans-serif", plot::TEXT_SIZE))
         .background_style(WHITE.mix(0.9))
         .border_style(colors::GREY)
         .draw()?;
