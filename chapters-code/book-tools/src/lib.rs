@@ -30,12 +30,12 @@ mod directives;
 pub mod math;
 pub mod playground;
 pub mod quiz;
-mod serve;
+pub mod serve;
 pub mod stepper;
 pub mod stubs;
 
 pub use directives::{DirectiveError, Workspace, expand_page, find_directives};
-pub use serve::serve;
+pub use serve::LiveServer;
 
 use std::path::{Path, PathBuf};
 
@@ -250,6 +250,39 @@ pub fn build(workspace_root: &Path) -> Result<PathBuf, String> {
     let output = book.build_dir_for("html");
     playground::install(workspace_root, &output)?;
     Ok(output)
+}
+
+/// What `cargo book serve` watches: the pages (with the quizzes and KaTeX), the theme,
+/// `book.toml` and the chapter crates (the listings, snapshots and figures the directives
+/// pull in).
+pub fn watched_sources(workspace_root: &Path) -> Vec<PathBuf> {
+    ["book", "theme", "book.toml", "chapters-code"]
+        .iter()
+        .map(|path| workspace_root.join(path))
+        .filter(|path| path.exists())
+        .collect()
+}
+
+/// Builds the book of the workspace at `workspace_root`, serves it at
+/// `http://127.0.0.1:<port>/`, rebuilds it when one of its [`watched_sources`] changes and
+/// reloads the open pages after each rebuild (see [`serve`]); until the process is stopped.
+///
+/// # Errors
+/// When the first build fails, the port cannot be bound or the files cannot be watched.
+pub fn serve(workspace_root: &Path, port: u16) -> Result<(), String> {
+    let output = build(workspace_root)?;
+    println!("Built the book: {}", output.join("index.html").display());
+    let root = workspace_root.to_path_buf();
+    let server = LiveServer::start(&output, port, &watched_sources(workspace_root), move || {
+        build(&root).map(|_| ())
+    })?;
+    println!(
+        "Serving the book at http://127.0.0.1:{}/ (Ctrl-C to stop); it is rebuilt when a page, \
+         the theme, book.toml or a chapter's code changes, and open pages reload.",
+        server.port()
+    );
+    server.wait();
+    Ok(())
 }
 
 #[cfg(test)]

@@ -20,7 +20,9 @@ struct Cli {
 enum Command {
     /// Build the book into target/book (open target/book/index.html: it works offline)
     Build,
-    /// Build the book, then serve it at http://127.0.0.1:PORT/ until Ctrl-C (the default)
+    /// Build the book, then serve it at http://127.0.0.1:PORT/ until Ctrl-C (the default): it
+    /// is rebuilt when a page, the theme, book.toml or a chapter's code changes, and the open
+    /// pages reload
     Serve {
         /// The port to serve on (on 127.0.0.1 only)
         #[arg(default_value_t = 3000, value_parser = clap::value_parser!(u16).range(1..))]
@@ -110,23 +112,22 @@ fn main() -> ExitCode {
         Command::Build => None,
         Command::Serve { port } => Some(port),
     };
-    let output = match book_tools::build(&root) {
-        Ok(output) => output,
+    if let Some(port) = port {
+        return match book_tools::serve(&root, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match book_tools::build(&root) {
+        Ok(output) => {
+            println!("Built the book: {}", output.join("index.html").display());
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("Built the book: {}", output.join("index.html").display());
-    let Some(port) = port else {
-        return ExitCode::SUCCESS;
-    };
-    match book_tools::serve(&output, port) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!(
-                "error: cannot serve on 127.0.0.1:{port}: {error}; pass another port: cargo book serve 3001"
-            );
             ExitCode::FAILURE
         }
     }
