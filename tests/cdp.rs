@@ -29,7 +29,8 @@ pub const FLAGS: &[&str] = &[
     "--disable-sync",
     "--disable-quic",
     "--disable-dev-shm-usage",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
+    // Loopback stays reachable for the test servers (`cargo book serve`).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--remote-debugging-pipe",
 ];
 

@@ -30,18 +30,25 @@ mod directives;
 pub mod math;
 pub mod playground;
 pub mod quiz;
-mod serve;
+pub mod serve;
 pub mod stepper;
 pub mod stubs;
 
 pub use directives::{DirectiveError, Workspace, expand_page, find_directives};
-pub use serve::serve;
+pub use serve::LiveServer;
 
 use std::path::{Path, PathBuf};
 
 use mdbook_driver::MDBook;
 use mdbook_driver::book::{Book, BookItem};
 use mdbook_preprocessor::{Preprocessor, PreprocessorContext};
+
+/// The name of the preprocessor that expands the directives: its `[preprocessor.…]` table in
+/// `book.toml` (for plain `mdbook build`/`mdbook serve`) and [`ListingsPreprocessor`]'s name.
+pub const LISTINGS_PREPROCESSOR: &str = "backprop-book-listings";
+/// The name of the preprocessor that renders the formulas: its `[preprocessor.…]` table in
+/// `book.toml` and [`MathPreprocessor`]'s name.
+pub const MATH_PREPROCESSOR: &str = "backprop-book-math";
 
 /// The mdBook preprocessor that expands this book's directives.
 pub struct ListingsPreprocessor {
@@ -59,7 +66,7 @@ impl ListingsPreprocessor {
 
 impl Preprocessor for ListingsPreprocessor {
     fn name(&self) -> &str {
-        "backprop-book-listings"
+        LISTINGS_PREPROCESSOR
     }
 
     fn run(&self, _ctx: &PreprocessorContext, book: Book) -> mdbook_driver::errors::Result<Book> {
@@ -72,12 +79,64 @@ pub struct MathPreprocessor;
 
 impl Preprocessor for MathPreprocessor {
     fn name(&self) -> &str {
-        "backprop-book-math"
+        MATH_PREPROCESSOR
     }
 
     fn run(&self, _ctx: &PreprocessorContext, book: Book) -> mdbook_driver::errors::Result<Book> {
         transform_pages(book, math::render_page)
     }
+}
+
+/// One of the book's preprocessors, as run by mdBook itself (`cargo book preprocess …`, the
+/// commands `book.toml` registers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The directives ([`ListingsPreprocessor`]).
+    Listings,
+    /// The formulas ([`MathPreprocessor`]).
+    Math,
+}
+
+/// Runs one preprocessor the way mdBook runs an external one: reads the JSON
+/// `[context, book]` mdBook writes on `input`, transforms the book and writes it as JSON to
+/// `output`. The directives are resolved in the book's root folder that mdBook names (the
+/// folder of `book.toml`, which is the workspace root).
+///
+/// # Errors
+/// When the input is not what mdBook sends, a page cannot be transformed (every page's
+/// problems, each naming the page), or the output cannot be written.
+pub fn preprocess(
+    stage: Stage,
+    input: impl std::io::Read,
+    output: impl std::io::Write,
+) -> Result<(), String> {
+    let (ctx, book) = mdbook_preprocessor::parse_input(input).map_err(|e| {
+        format!(
+            "cannot read the book from standard input ({e:#}): this command is run by mdBook \
+             (`mdbook build` or `mdbook serve`, which book.toml tells to run it), not by hand"
+        )
+    })?;
+    if ctx
+        .mdbook_version
+        .split('.')
+        .take(2)
+        .ne(mdbook_preprocessor::MDBOOK_VERSION.split('.').take(2))
+    {
+        eprintln!(
+            "warning: mdBook {} runs this book's preprocessors, which were built with mdBook \
+             {}; if the build fails, install that version: cargo install mdbook --version {}",
+            ctx.mdbook_version,
+            mdbook_preprocessor::MDBOOK_VERSION,
+            mdbook_preprocessor::MDBOOK_VERSION
+        );
+    }
+    let book = match stage {
+        Stage::Listings => ListingsPreprocessor::new(&ctx.root).run(&ctx, book),
+        Stage::Math => MathPreprocessor.run(&ctx, book),
+    }
+    .map_err(|e| format!("{e:#}"))?;
+    serde_json::to_writer(output, &book)
+        .map_err(|e| format!("cannot write the book back to mdBook: {e}"))
 }
 
 /// Rewrites every chapter's content with `transform`, collecting every page's errors
@@ -180,6 +239,10 @@ pub fn build(workspace_root: &Path) -> Result<PathBuf, String> {
             .and_then(|()| book.config.set("output.html.edit-url-template", template))
             .map_err(|e| format!("cannot set the repository address: {e:#}"))?;
     }
+    // `book.toml` registers the same two preprocessors as commands (`cargo book preprocess …`)
+    // for plain `mdbook build`/`mdbook serve`. Under the same names, these in-process ones
+    // replace those commands (in their place in the order): each runs once, without spawning
+    // cargo.
     book.with_preprocessor(ListingsPreprocessor::new(workspace_root));
     book.with_preprocessor(MathPreprocessor);
     book.build()
@@ -189,9 +252,122 @@ pub fn build(workspace_root: &Path) -> Result<PathBuf, String> {
     Ok(output)
 }
 
+/// What `cargo book serve` watches: the pages (with the quizzes and KaTeX), the theme,
+/// `book.toml` and the chapter crates (the listings, snapshots and figures the directives
+/// pull in).
+pub fn watched_sources(workspace_root: &Path) -> Vec<PathBuf> {
+    ["book", "theme", "book.toml", "chapters-code"]
+        .iter()
+        .map(|path| workspace_root.join(path))
+        .filter(|path| path.exists())
+        .collect()
+}
+
+/// Builds the book of the workspace at `workspace_root`, serves it at
+/// `http://127.0.0.1:<port>/`, rebuilds it when one of its [`watched_sources`] changes and
+/// reloads the open pages after each rebuild (see [`serve`]); until the process is stopped.
+///
+/// # Errors
+/// When the first build fails, the port cannot be bound or the files cannot be watched.
+pub fn serve(workspace_root: &Path, port: u16) -> Result<(), String> {
+    let output = build(workspace_root)?;
+    println!("Built the book: {}", output.join("index.html").display());
+    let root = workspace_root.to_path_buf();
+    let server = LiveServer::start(&output, port, &watched_sources(workspace_root), move || {
+        build(&root).map(|_| ())
+    })?;
+    println!(
+        "Serving the book at http://127.0.0.1:{}/ (Ctrl-C to stop); it is rebuilt when a page, \
+         the theme, book.toml or a chapter's code changes, and open pages reload.",
+        server.port()
+    );
+    server.wait();
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn workspace() -> PathBuf {
+        book_workspace::workspace_root().expect("the tests run inside the workspace")
+    }
+
+    /// `book.toml` registers exactly this crate's two preprocessors, under the names of the
+    /// in-process ones (which then replace the commands in `build`: nothing runs twice), the
+    /// directives before the formulas, each run through `cargo book preprocess`.
+    #[test]
+    fn book_toml_registers_the_preprocessors_under_their_names() {
+        let text = std::fs::read_to_string(workspace().join("book.toml")).unwrap();
+        let config: toml::Table = toml::from_str(&text).unwrap();
+        let tables = config["preprocessor"].as_table().unwrap();
+        let mut names: Vec<&str> = tables.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        assert_eq!(names, [LISTINGS_PREPROCESSOR, MATH_PREPROCESSOR]);
+        for (name, stage) in [
+            (LISTINGS_PREPROCESSOR, "listings"),
+            (MATH_PREPROCESSOR, "math"),
+        ] {
+            let command = tables[name]["command"].as_str().unwrap();
+            assert_eq!(
+                command,
+                format!("cargo run -p book-tools -- preprocess {stage}")
+            );
+        }
+        let after = tables[MATH_PREPROCESSOR]["after"].as_array().unwrap();
+        assert!(
+            after
+                .iter()
+                .any(|a| a.as_str() == Some(LISTINGS_PREPROCESSOR))
+        );
+    }
+
+    /// The mdBook protocol by hand: `[context, book]` as JSON in, the book as JSON out.
+    #[test]
+    fn the_preprocessors_speak_mdbooks_json() {
+        let root = workspace();
+        let page = "Loss: {{#fact ch01-loss-functions mse}}, and $x^2$.\n";
+        let mut book = Book::new();
+        book.push_item(mdbook_driver::book::Chapter::new(
+            "Page",
+            page.to_string(),
+            "page.md",
+            Vec::new(),
+        ));
+        let ctx = PreprocessorContext::new(
+            root.clone(),
+            mdbook_driver::config::Config::default(),
+            "html".to_string(),
+        );
+        let input = serde_json::to_vec(&(&ctx, &book)).unwrap();
+        let mut listed = Vec::new();
+        preprocess(Stage::Listings, &input[..], &mut listed).unwrap();
+        let listed: Book = serde_json::from_slice(&listed).unwrap();
+        let content = &listed.chapters().next().unwrap().content;
+        assert!(!content.contains("{{#"), "{content}");
+        assert!(content.contains("$x^2$"), "{content}");
+
+        let input = serde_json::to_vec(&(&ctx, &listed)).unwrap();
+        let mut rendered = Vec::new();
+        preprocess(Stage::Math, &input[..], &mut rendered).unwrap();
+        let rendered: Book = serde_json::from_slice(&rendered).unwrap();
+        let content = &rendered.chapters().next().unwrap().content;
+        assert!(content.contains("class=\"katex\""), "{content}");
+
+        let error = preprocess(Stage::Math, &b"not json"[..], Vec::new()).unwrap_err();
+        assert!(error.contains("run by mdBook"), "{error}");
+        let bad = "Loss: {{#fact ch01-loss-functions no_such_fact}}\n";
+        let mut book = Book::new();
+        book.push_item(mdbook_driver::book::Chapter::new(
+            "Page",
+            bad.to_string(),
+            "page.md",
+            Vec::new(),
+        ));
+        let input = serde_json::to_vec(&(&ctx, &book)).unwrap();
+        let error = preprocess(Stage::Listings, &input[..], Vec::new()).unwrap_err();
+        assert!(error.contains("book/page.md"), "{error}");
+    }
 
     #[test]
     fn without_an_address_there_are_no_repository_links() {

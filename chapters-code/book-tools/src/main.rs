@@ -1,5 +1,6 @@
-//! `cargo book [build | serve [PORT] | stubs [--force] | check-stubs]`: builds the book into
-//! `target/book` and serves it; for authors, generates and checks the exercise stubs.
+//! `cargo book [build | serve [PORT] | stubs [--force] | check-stubs | preprocess STAGE]`:
+//! builds the book into `target/book` and serves it; for authors, generates and checks the
+//! exercise stubs; for mdBook, runs the book's preprocessors.
 
 use std::process::ExitCode;
 
@@ -19,7 +20,9 @@ struct Cli {
 enum Command {
     /// Build the book into target/book (open target/book/index.html: it works offline)
     Build,
-    /// Build the book, then serve it at http://127.0.0.1:PORT/ until Ctrl-C (the default)
+    /// Build the book, then serve it at http://127.0.0.1:PORT/ until Ctrl-C (the default): it
+    /// is rebuilt when a page, the theme, book.toml or a chapter's code changes, and the open
+    /// pages reload
     Serve {
         /// The port to serve on (on 127.0.0.1 only)
         #[arg(default_value_t = 3000, value_parser = clap::value_parser!(u16).range(1..))]
@@ -39,6 +42,37 @@ enum Command {
     /// For authors and CI: fail (exit 1) if a stub is missing or is not the stub its solution
     /// generates
     CheckStubs,
+    /// For mdBook: run one of the book's preprocessors (book.toml registers them, so that plain
+    /// `mdbook build` and `mdbook serve` fill the directives and render the formulas)
+    ///
+    /// mdBook sends the book as JSON on standard input and reads it back, transformed, on
+    /// standard output.
+    Preprocess {
+        /// listings (the {{#…}} directives) or math (the $…$ formulas, rendered with KaTeX)
+        #[arg(value_enum)]
+        stage: StageArg,
+        #[command(subcommand)]
+        supports: Option<Supports>,
+    },
+}
+
+/// One of the book's preprocessors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum StageArg {
+    /// The directives that pull code, outputs, facts and figures from the chapter crates
+    Listings,
+    /// The formulas, rendered to HTML with KaTeX
+    Math,
+}
+
+/// mdBook's question before a build.
+#[derive(Debug, Subcommand, PartialEq, Eq)]
+enum Supports {
+    /// Exit 0 when the preprocessor supports the renderer (both support every renderer)
+    Supports {
+        /// The renderer mdBook asks about (html, markdown, …)
+        renderer: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -72,26 +106,47 @@ fn main() -> ExitCode {
             }
             return exit_code(report.is_success());
         }
+        Command::Preprocess { stage, supports } => {
+            return run_preprocessor(stage, supports.is_some());
+        }
         Command::Build => None,
         Command::Serve { port } => Some(port),
     };
-    let output = match book_tools::build(&root) {
-        Ok(output) => output,
+    if let Some(port) = port {
+        return match book_tools::serve(&root, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    match book_tools::build(&root) {
+        Ok(output) => {
+            println!("Built the book: {}", output.join("index.html").display());
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             eprintln!("error: {error}");
-            return ExitCode::FAILURE;
+            ExitCode::FAILURE
         }
-    };
-    println!("Built the book: {}", output.join("index.html").display());
-    let Some(port) = port else {
+    }
+}
+
+/// What mdBook runs (see `book.toml`): with `supports <renderer>`, a yes (exit 0); otherwise the
+/// preprocessor, from standard input to standard output.
+fn run_preprocessor(stage: StageArg, only_asking_support: bool) -> ExitCode {
+    if only_asking_support {
         return ExitCode::SUCCESS;
+    }
+    let stage = match stage {
+        StageArg::Listings => book_tools::Stage::Listings,
+        StageArg::Math => book_tools::Stage::Math,
     };
-    match book_tools::serve(&output, port) {
+    match book_tools::preprocess(stage, std::io::stdin().lock(), std::io::stdout().lock()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!(
-                "error: cannot serve on 127.0.0.1:{port}: {error}; pass another port: cargo book serve 3001"
-            );
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }
@@ -139,6 +194,26 @@ mod tests {
             parse(&["check-stubs"]).unwrap().command,
             Some(Command::CheckStubs)
         );
+        // What mdBook runs: the command of book.toml, then the same with `supports <renderer>`.
+        assert_eq!(
+            parse(&["preprocess", "listings"]).unwrap().command,
+            Some(Command::Preprocess {
+                stage: StageArg::Listings,
+                supports: None
+            })
+        );
+        assert_eq!(
+            parse(&["preprocess", "math", "supports", "html"])
+                .unwrap()
+                .command,
+            Some(Command::Preprocess {
+                stage: StageArg::Math,
+                supports: Some(Supports::Supports {
+                    renderer: "html".to_string()
+                })
+            })
+        );
+        assert!(parse(&["preprocess", "maths"]).is_err());
     }
 
     #[test]
