@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use ch02_backpropagation::{MeanSquaredError, SoftmaxCrossEntropy};
 
 use crate::data;
-use crate::train::{Evaluation, GUIDE, Quiet, Schedule, TrainConfig, TrainedRun, evaluate, train};
+use crate::train::{Evaluation, GUIDE, Schedule, TrainConfig, TrainedRun, evaluate, train};
 
 /// The guide's network with Chapter 2's mean squared error at learning rate 0.5, literally:
 /// steps five times shorter than the guide's.
@@ -144,7 +144,8 @@ pub fn run(config: &TrainConfig) -> Result<&'static TrainedRun, String> {
             if let Some(run) = crate::cache::load(config) {
                 return Ok(run);
             }
-            let run = train(config, &project.split, &mut Quiet).map_err(|e| e.to_string())?;
+            let mut bar = crate::progress::QuietBar::new(config.name, config.epochs);
+            let run = train(config, &project.split, &mut bar).map_err(|e| e.to_string())?;
             crate::cache::store(&run);
             Ok(run)
         })

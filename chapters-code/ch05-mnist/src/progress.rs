@@ -53,3 +53,36 @@ impl Observer for TerminalProgress {
         self.bar.inc(1);
     }
 }
+
+/// A progress bar only (no printed lines), for the runs the chapter's listings train when
+/// they are run from the command line: `cargo run -p ch05-mnist -- guide_run` shows which
+/// run is training and how far it is; in tests and pipes nothing is drawn.
+pub struct QuietBar {
+    bar: ProgressBar,
+}
+
+impl QuietBar {
+    /// A bar for training `name` for `epochs` epochs.
+    pub fn new(name: &str, epochs: usize) -> Self {
+        let bar = ProgressBar::new(u64::try_from(epochs).unwrap_or(u64::MAX));
+        if let Ok(style) = ProgressStyle::with_template(
+            "training {prefix}: {bar:30} epoch {pos}/{len} ({elapsed})",
+        ) {
+            bar.set_style(style);
+        }
+        bar.set_prefix(name.to_string());
+        Self { bar }
+    }
+}
+
+impl Observer for QuietBar {
+    fn epoch_done(&mut self, _: Progress, _: &EpochStats) {
+        self.bar.inc(1);
+    }
+}
+
+impl Drop for QuietBar {
+    fn drop(&mut self) {
+        self.bar.finish_and_clear();
+    }
+}
