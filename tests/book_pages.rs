@@ -14,14 +14,16 @@ use book_tests::site::{
     remote_resources_in_css, remote_resources_in_html, remote_resources_in_js,
 };
 use book_tests::{fenced_blocks, hand_written_text, long_decimals, pages, workspace_root};
-use book_tools::{Workspace, expand_page};
+use book_tools::{Workspace, expand_pages};
 
 #[test]
 fn every_directive_resolves() {
     let workspace = Workspace::new(&workspace_root());
     let mut problems = Vec::new();
-    for (name, text) in pages() {
-        if let Err(errors) = expand_page(&workspace, &text) {
+    let pages = book_tools::index::book_pages(&workspace_root()).expect("the pages are readable");
+    assert!(pages.len() >= 10, "SUMMARY.md lists {} pages", pages.len());
+    for ((name, _), expanded) in pages.iter().zip(expand_pages(&workspace, &pages)) {
+        if let Err(errors) = expanded {
             problems.extend(errors.into_iter().map(|e| format!("book/{name}: {e}")));
         }
     }
@@ -129,6 +131,64 @@ fn built_book_has_every_directive_expanded() {
     assert!(
         chapter_one.contains("MSE loss:    0.0200"),
         "chapter 1 shows the MSE output"
+    );
+}
+
+/// Every code and output block of a built chapter carries "Listing N-M" and the file it comes
+/// from (relative to the repository), and the numbers of a page count up one by one.
+#[test]
+fn built_chapters_carry_numbered_captions_with_file_paths() {
+    let output = built_book();
+    let mut numbered = 0;
+    for entry in std::fs::read_dir(output)
+        .expect("the book has an output folder")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("ch") && name.ends_with(".html")) {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("HTML pages are UTF-8");
+        let captions: Vec<&str> = html
+            .split("<p class=\"listing-caption\"")
+            .skip(1)
+            .filter_map(|rest| rest.split("</p>").next())
+            .collect();
+        let blocks = html.matches("<pre><code").count();
+        for caption in &captions {
+            assert!(
+                caption.contains(">Listing ") && caption.contains("chapters-code/"),
+                "{name}: a caption without a number or a file path: {caption}"
+            );
+            let file = caption
+                .split("<code class=\"listing-file\">")
+                .nth(1)
+                .and_then(|rest| rest.split("</code>").next())
+                .unwrap_or_else(|| panic!("{name}: caption names no file: {caption}"));
+            assert!(
+                workspace_root().join(file).is_file(),
+                "{name}: the caption names {file}, which does not exist"
+            );
+        }
+        let numbers: Vec<u32> = captions
+            .iter()
+            .filter_map(|c| c.split(">Listing ").nth(1)?.split('<').next())
+            .filter_map(|label| label.rsplit_once('-')?.1.parse().ok())
+            .collect();
+        assert!(
+            numbers.windows(2).all(|pair| pair[1] == pair[0] + 1),
+            "{name}: listing numbers out of order: {numbers:?}"
+        );
+        assert!(
+            captions.len() <= blocks,
+            "{name}: {} captions for {blocks} code blocks",
+            captions.len()
+        );
+        numbered += captions.len();
+    }
+    assert!(
+        numbered >= 40,
+        "only {numbered} numbered listings in the built chapters"
     );
 }
 
