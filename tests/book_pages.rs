@@ -192,6 +192,134 @@ fn built_chapters_carry_numbered_captions_with_file_paths() {
     );
 }
 
+/// The listings whose printed numbers depend on the last bit of the arithmetic (a different
+/// order of additions, or numpy instead of Rust, prints other digits): (page, crate, listing,
+/// what is chaotic). Each must carry a chaos note in its section.
+const CHAOTIC_LISTINGS: [(&str, &str, &str, &str); 5] = [
+    (
+        "ch03-training-loop.md",
+        "ch03-training-loop",
+        "mini_batches",
+        "batch size 1",
+    ),
+    (
+        "ch03-training-loop.md",
+        "ch03-training-loop",
+        "exercise_3_2",
+        "learning rate 10",
+    ),
+    (
+        "ch03-training-loop.md",
+        "ch03-training-loop",
+        "sensitivity",
+        "learning rate 10, nudged",
+    ),
+    (
+        "ch04-training-in-practice.md",
+        "ch04-training-in-practice",
+        "learning_rates",
+        "learning rate 20",
+    ),
+    (
+        "ch05-mnist.md",
+        "ch05-mnist",
+        "schedule",
+        "deep10, learning rate 2.0 throughout",
+    ),
+];
+
+/// The section of `page` around byte `offset`: from the heading above it to the next heading
+/// of the same or a higher level (its subsections included).
+fn section_around(page: &str, offset: usize) -> &str {
+    let level = |line: &str| {
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        (hashes > 0 && line[hashes..].starts_with(' ')).then_some(hashes)
+    };
+    let mut start = 0;
+    let mut start_level = 0;
+    let mut at = 0;
+    for line in page.split_inclusive('\n') {
+        if at > offset {
+            if level(line).is_some_and(|l| start_level > 0 && l <= start_level) {
+                return &page[start..at];
+            }
+        } else if let Some(l) = level(line) {
+            start = at;
+            start_level = l;
+        }
+        at += line.len();
+    }
+    &page[start..]
+}
+
+/// Every chaotic listing's section says so ("chaotic"), and every section that says a run is
+/// chaotic shows or cites a listed one: a new chaotic listing cannot go unflagged, and a chaos
+/// note on a listing missing from the list fails until it is added.
+#[test]
+fn every_chaotic_listing_carries_a_chaos_note() {
+    let pages = pages();
+    let page = |name: &str| -> &str {
+        &pages
+            .iter()
+            .find(|(page, _)| page == name)
+            .unwrap_or_else(|| panic!("book/{name} exists"))
+            .1
+    };
+    let mut problems = Vec::new();
+    for (name, package, listing, what) in CHAOTIC_LISTINGS {
+        let text = page(name);
+        let directive = format!("{{{{#run {package} {listing}}}}}");
+        let Some(offset) = text.find(&directive) else {
+            problems.push(format!("book/{name} does not show {directive} ({what})"));
+            continue;
+        };
+        if !section_around(text, offset)
+            .to_lowercase()
+            .contains("chaotic")
+        {
+            problems.push(format!(
+                "book/{name}: the section of {directive} ({what}) has no chaos note: say that \
+                 the run is chaotic, and what that changes"
+            ));
+        }
+    }
+    for (name, text) in &pages {
+        let lower = text.to_lowercase();
+        for (offset, _) in lower.match_indices("chaotic") {
+            let section = section_around(text, offset);
+            let flagged = CHAOTIC_LISTINGS.iter().any(|(_, package, listing, _)| {
+                section.contains(&format!("{{{{#run {package} {listing}}}}}"))
+                    || section.contains(&format!("{{{{#ref {package} run:{listing}}}}}"))
+            });
+            if !flagged {
+                let heading = section.lines().next().unwrap_or_default();
+                problems.push(format!(
+                    "book/{name}: section `{heading}` calls a run chaotic, but shows or cites no \
+                     listing of CHAOTIC_LISTINGS: add it there"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn sections_reach_the_next_heading_of_their_level() {
+    let page = "# A\nintro\n## B\nb text\n### C\nc text\n## D\nd text\n";
+    assert_eq!(
+        section_around(page, page.find("b text").unwrap()),
+        "## B\nb text\n### C\nc text\n"
+    );
+    assert_eq!(
+        section_around(page, page.find("c text").unwrap()),
+        "### C\nc text\n"
+    );
+    assert_eq!(
+        section_around(page, page.find("d text").unwrap()),
+        "## D\nd text\n"
+    );
+}
+
 #[test]
 fn every_internal_link_and_anchor_resolves() {
     let book = built_book();
