@@ -218,16 +218,18 @@ fn expand_one(workspace: &Workspace, inner: &str) -> Result<String, String> {
     let args: Vec<&str> = words.collect();
     match (kind, args.as_slice()) {
         ("code", [spec]) => Ok(format!("```rust\n{}\n```", workspace.code(spec)?)),
+        // Outputs are fenced as `text`: highlighted as shell, an output line like `4-> …`
+        // would turn red.
         ("run", [package, listing]) => {
             let output = workspace.snapshot(package, listing)?;
             Ok(format!(
-                "```console\n$ cargo run -q -p {package} -- {listing}\n{output}\n```"
+                "```text\n$ cargo run -q -p {package} -- {listing}\n{output}\n```"
             ))
         }
         ("data", [package, figure]) => {
             let data = workspace.snapshot(package, &format!("figure-{figure}-data"))?;
             Ok(format!(
-                "```console\n$ cargo run -q -p {package} -- data {figure}\n{data}\n```"
+                "```text\n$ cargo run -q -p {package} -- data {figure}\n{data}\n```"
             ))
         }
         ("fact", [package, key]) => workspace.facts(package)?.remove(*key).ok_or_else(|| {
@@ -425,6 +427,19 @@ mod tests {
         let page = "a {{#fact c k}} b {{#run c l}}";
         let found = find_directives(page);
         assert_eq!(found, vec![(2, 15, "fact c k"), (18, 30, "run c l")]);
+    }
+
+    #[test]
+    fn outputs_are_plain_text_under_their_command() {
+        let (_dir, workspace) = workspace_with_a_secret();
+        let snapshots = _dir.path().join("book/chapters-code/ch01-x/snapshots");
+        std::fs::create_dir_all(&snapshots).unwrap();
+        std::fs::write(snapshots.join("f.snap"), "---\nsource: x\n---\n4-> 0.5\n").unwrap();
+        let page = expand_page(&workspace, "{{#run ch01-x f}}").unwrap();
+        assert!(
+            page.ends_with("```text\n$ cargo run -q -p ch01-x -- f\n4-> 0.5\n```"),
+            "{page}"
+        );
     }
 
     #[test]

@@ -252,6 +252,37 @@ pub fn train_pass(
 }
 // ANCHOR_END: train_pass
 
+// ANCHOR: epoch_loop
+/// The training loop at a glance: for every epoch, for every example, forward, loss, backward,
+/// update. Returns the mean loss of each epoch. (The same arithmetic as [`train_passes`],
+/// without its guards against a non-finite loss: a skeleton to start your own loop from.)
+///
+/// # Errors
+/// [`TrainError::EmptyData`] or [`TrainError::LengthMismatch`] when the data does not pair up;
+/// [`TrainError::Network`] for an input or target of the wrong length.
+pub fn epoch_loop(
+    net: &mut Network,
+    inputs: &[Vec<f64>],
+    targets: &[Vec<f64>],
+    learning_rate: f64,
+    epochs: usize,
+) -> Result<Vec<f64>, TrainError> {
+    check_data(inputs, targets)?;
+    let mut epoch_losses = Vec::with_capacity(epochs);
+    for _epoch in 0..epochs {
+        let mut total = 0.0;
+        for (x, y) in inputs.iter().zip(targets) {
+            let prediction = net.forward(x)?; // forward
+            total += loss_of(&prediction.to_vec(), y)?; // loss (MSE)
+            let gradients = net.backward(y)?; // backward
+            net.apply_gradients(&gradients, learning_rate); // update
+        }
+        epoch_losses.push(total / inputs.len() as f64);
+    }
+    Ok(epoch_losses)
+}
+// ANCHOR_END: epoch_loop
+
 /// `passes` calls of [`train_pass`]: returns the mean loss of every pass, in order.
 ///
 /// # Errors
@@ -536,6 +567,22 @@ mod tests {
         assert_close(loss, numpy.value("train_step_loss").unwrap());
         let after = net.predict(&[1.0, 2.0]).expect("valid input")[0];
         assert_close(after, numpy.value("train_step_prediction").unwrap());
+    }
+
+    #[test]
+    fn the_epoch_loop_skeleton_trains_like_train_passes() {
+        let (inputs, targets) = xor();
+        let mut skeleton = net();
+        let losses = epoch_loop(&mut skeleton, &inputs, &targets, 2.0, 50).expect("finite");
+        let mut guarded = net();
+        let expected = train_passes(&mut guarded, &inputs, &targets, 2.0, 50).expect("finite");
+        assert_eq!(losses, expected);
+        assert_eq!(skeleton, guarded);
+        assert!(losses[49] < losses[0], "the loss falls: {losses:?}");
+        assert!(matches!(
+            epoch_loop(&mut skeleton, &[], &[], 2.0, 1),
+            Err(TrainError::EmptyData)
+        ));
     }
 
     #[test]
