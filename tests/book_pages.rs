@@ -14,14 +14,16 @@ use book_tests::site::{
     remote_resources_in_css, remote_resources_in_html, remote_resources_in_js,
 };
 use book_tests::{fenced_blocks, hand_written_text, long_decimals, pages, workspace_root};
-use book_tools::{Workspace, expand_page};
+use book_tools::{Workspace, expand_pages};
 
 #[test]
 fn every_directive_resolves() {
     let workspace = Workspace::new(&workspace_root());
     let mut problems = Vec::new();
-    for (name, text) in pages() {
-        if let Err(errors) = expand_page(&workspace, &text) {
+    let pages = book_tools::index::book_pages(&workspace_root()).expect("the pages are readable");
+    assert!(pages.len() >= 10, "SUMMARY.md lists {} pages", pages.len());
+    for ((name, _), expanded) in pages.iter().zip(expand_pages(&workspace, &pages)) {
+        if let Err(errors) = expanded {
             problems.extend(errors.into_iter().map(|e| format!("book/{name}: {e}")));
         }
     }
@@ -129,6 +131,192 @@ fn built_book_has_every_directive_expanded() {
     assert!(
         chapter_one.contains("MSE loss:    0.0200"),
         "chapter 1 shows the MSE output"
+    );
+}
+
+/// Every code and output block of a built chapter carries "Listing N-M" and the file it comes
+/// from (relative to the repository), and the numbers of a page count up one by one.
+#[test]
+fn built_chapters_carry_numbered_captions_with_file_paths() {
+    let output = built_book();
+    let mut numbered = 0;
+    for entry in std::fs::read_dir(output)
+        .expect("the book has an output folder")
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.starts_with("ch") && name.ends_with(".html")) {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).expect("HTML pages are UTF-8");
+        let captions: Vec<&str> = html
+            .split("<p class=\"listing-caption\"")
+            .skip(1)
+            .filter_map(|rest| rest.split("</p>").next())
+            .collect();
+        let blocks = html.matches("<pre><code").count();
+        for caption in &captions {
+            assert!(
+                caption.contains(">Listing ") && caption.contains("chapters-code/"),
+                "{name}: a caption without a number or a file path: {caption}"
+            );
+            let file = caption
+                .split("<code class=\"listing-file\">")
+                .nth(1)
+                .and_then(|rest| rest.split("</code>").next())
+                .unwrap_or_else(|| panic!("{name}: caption names no file: {caption}"));
+            assert!(
+                workspace_root().join(file).is_file(),
+                "{name}: the caption names {file}, which does not exist"
+            );
+        }
+        let numbers: Vec<u32> = captions
+            .iter()
+            .filter_map(|c| c.split(">Listing ").nth(1)?.split('<').next())
+            .filter_map(|label| label.rsplit_once('-')?.1.parse().ok())
+            .collect();
+        assert!(
+            numbers.windows(2).all(|pair| pair[1] == pair[0] + 1),
+            "{name}: listing numbers out of order: {numbers:?}"
+        );
+        assert!(
+            captions.len() <= blocks,
+            "{name}: {} captions for {blocks} code blocks",
+            captions.len()
+        );
+        numbered += captions.len();
+    }
+    assert!(
+        numbered >= 40,
+        "only {numbered} numbered listings in the built chapters"
+    );
+}
+
+/// The listings whose printed numbers depend on the last bit of the arithmetic (a different
+/// order of additions, or numpy instead of Rust, prints other digits): (page, crate, listing,
+/// what is chaotic). Each must carry a chaos note in its section.
+const CHAOTIC_LISTINGS: [(&str, &str, &str, &str); 5] = [
+    (
+        "ch03-training-loop.md",
+        "ch03-training-loop",
+        "mini_batches",
+        "batch size 1",
+    ),
+    (
+        "ch03-training-loop.md",
+        "ch03-training-loop",
+        "exercise_3_2",
+        "learning rate 10",
+    ),
+    (
+        "ch03-training-loop.md",
+        "ch03-training-loop",
+        "sensitivity",
+        "learning rate 10, nudged",
+    ),
+    (
+        "ch04-training-in-practice.md",
+        "ch04-training-in-practice",
+        "learning_rates",
+        "learning rate 20",
+    ),
+    (
+        "ch05-mnist.md",
+        "ch05-mnist",
+        "schedule",
+        "deep10, learning rate 2.0 throughout",
+    ),
+];
+
+/// The section of `page` around byte `offset`: from the heading above it to the next heading
+/// of the same or a higher level (its subsections included).
+fn section_around(page: &str, offset: usize) -> &str {
+    let level = |line: &str| {
+        let hashes = line.chars().take_while(|&c| c == '#').count();
+        (hashes > 0 && line[hashes..].starts_with(' ')).then_some(hashes)
+    };
+    let mut start = 0;
+    let mut start_level = 0;
+    let mut at = 0;
+    for line in page.split_inclusive('\n') {
+        if at > offset {
+            if level(line).is_some_and(|l| start_level > 0 && l <= start_level) {
+                return &page[start..at];
+            }
+        } else if let Some(l) = level(line) {
+            start = at;
+            start_level = l;
+        }
+        at += line.len();
+    }
+    &page[start..]
+}
+
+/// Every chaotic listing's section says so ("chaotic"), and every section that says a run is
+/// chaotic shows or cites a listed one: a new chaotic listing cannot go unflagged, and a chaos
+/// note on a listing missing from the list fails until it is added.
+#[test]
+fn every_chaotic_listing_carries_a_chaos_note() {
+    let pages = pages();
+    let page = |name: &str| -> &str {
+        &pages
+            .iter()
+            .find(|(page, _)| page == name)
+            .unwrap_or_else(|| panic!("book/{name} exists"))
+            .1
+    };
+    let mut problems = Vec::new();
+    for (name, package, listing, what) in CHAOTIC_LISTINGS {
+        let text = page(name);
+        let directive = format!("{{{{#run {package} {listing}}}}}");
+        let Some(offset) = text.find(&directive) else {
+            problems.push(format!("book/{name} does not show {directive} ({what})"));
+            continue;
+        };
+        if !section_around(text, offset)
+            .to_lowercase()
+            .contains("chaotic")
+        {
+            problems.push(format!(
+                "book/{name}: the section of {directive} ({what}) has no chaos note: say that \
+                 the run is chaotic, and what that changes"
+            ));
+        }
+    }
+    for (name, text) in &pages {
+        let lower = text.to_lowercase();
+        for (offset, _) in lower.match_indices("chaotic") {
+            let section = section_around(text, offset);
+            let flagged = CHAOTIC_LISTINGS.iter().any(|(_, package, listing, _)| {
+                section.contains(&format!("{{{{#run {package} {listing}}}}}"))
+                    || section.contains(&format!("{{{{#ref {package} run:{listing}}}}}"))
+            });
+            if !flagged {
+                let heading = section.lines().next().unwrap_or_default();
+                problems.push(format!(
+                    "book/{name}: section `{heading}` calls a run chaotic, but shows or cites no \
+                     listing of CHAOTIC_LISTINGS: add it there"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn sections_reach_the_next_heading_of_their_level() {
+    let page = "# A\nintro\n## B\nb text\n### C\nc text\n## D\nd text\n";
+    assert_eq!(
+        section_around(page, page.find("b text").unwrap()),
+        "## B\nb text\n### C\nc text\n"
+    );
+    assert_eq!(
+        section_around(page, page.find("c text").unwrap()),
+        "### C\nc text\n"
+    );
+    assert_eq!(
+        section_around(page, page.find("d text").unwrap()),
+        "## D\nd text\n"
     );
 }
 

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::numbering::Numbering;
+
 /// A directive that could not be expanded, with the reason and the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DirectiveError {
@@ -216,16 +218,18 @@ fn expand_one(workspace: &Workspace, inner: &str) -> Result<String, String> {
     let args: Vec<&str> = words.collect();
     match (kind, args.as_slice()) {
         ("code", [spec]) => Ok(format!("```rust\n{}\n```", workspace.code(spec)?)),
+        // Outputs are fenced as `text`: highlighted as shell, an output line like `4-> …`
+        // would turn red.
         ("run", [package, listing]) => {
             let output = workspace.snapshot(package, listing)?;
             Ok(format!(
-                "```console\n$ cargo run -q -p {package} -- {listing}\n{output}\n```"
+                "```text\n$ cargo run -q -p {package} -- {listing}\n{output}\n```"
             ))
         }
         ("data", [package, figure]) => {
             let data = workspace.snapshot(package, &format!("figure-{figure}-data"))?;
             Ok(format!(
-                "```console\n$ cargo run -q -p {package} -- data {figure}\n{data}\n```"
+                "```text\n$ cargo run -q -p {package} -- data {figure}\n{data}\n```"
             ))
         }
         ("fact", [package, key]) => workspace.facts(package)?.remove(*key).ok_or_else(|| {
@@ -243,23 +247,75 @@ fn expand_one(workspace: &Workspace, inner: &str) -> Result<String, String> {
         ("quiz", [name]) => crate::quiz::expand(workspace, name),
         _ => Err(
             "unknown directive; use `code <crate>/<file>[:<anchor>]`, `run <crate> <listing>`, \
-             `fact <crate> <key>`, `figure <crate> <name> <caption>` or `data <crate> <figure>`"
+             `fact <crate> <key>`, `figure <crate> <name> <caption>`, `data <crate> <figure>` \
+             or `ref <crate> <anchor-or-run:listing>`"
                 .to_string(),
         ),
     }
 }
 
-/// Expands every directive of a page, or returns every directive that failed.
+/// Expands every directive of a page, or returns every directive that failed. The page's
+/// code and output blocks are numbered on their own ("Listing X-1", …), and `{{#ref …}}` can
+/// cite only them: a book is expanded with [`expand_pages`].
 ///
 /// # Errors
 /// One [`DirectiveError`] per directive that does not resolve.
 pub fn expand_page(workspace: &Workspace, page: &str) -> Result<String, Vec<DirectiveError>> {
+    let numbering = Numbering::new([("", page)]);
+    expand_numbered_page(workspace, &numbering, "", page)
+}
+
+/// Expands every page of a book, given as (file name under `book/`, text) in book order, with
+/// one [`Numbering`] of all their listings, so `{{#ref …}}` can cite a listing on any page.
+pub fn expand_pages(
+    workspace: &Workspace,
+    pages: &[(String, String)],
+) -> Vec<Result<String, Vec<DirectiveError>>> {
+    let numbering = Numbering::new(pages.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+    pages
+        .iter()
+        .map(|(name, text)| expand_numbered_page(workspace, &numbering, name, text))
+        .collect()
+}
+
+/// Expands every directive of `page` (file name `name` under `book/`), numbering its code and
+/// output blocks as `numbering` says.
+///
+/// # Errors
+/// One [`DirectiveError`] per directive that does not resolve.
+pub fn expand_numbered_page(
+    workspace: &Workspace,
+    numbering: &Numbering,
+    name: &str,
+    page: &str,
+) -> Result<String, Vec<DirectiveError>> {
     let mut expanded = String::with_capacity(page.len());
     let mut errors = Vec::new();
     let mut copied_up_to = 0;
+    let numbered = numbering.on_page(name);
+    let mut numbered = numbered.iter();
     for (start, end, inner) in find_directives(page) {
         expanded.push_str(&page[copied_up_to..start]);
-        match expand_one(workspace, inner) {
+        let result = if let Some(target) = inner.strip_prefix("ref ") {
+            match target.split_whitespace().collect::<Vec<_>>().as_slice() {
+                [package, listing] => numbering.reference(name, package, listing),
+                _ => Err(
+                    "use `ref <crate> <anchor>` (a code block) or `ref <crate> run:<listing>` \
+                          (an output block)"
+                        .to_string(),
+                ),
+            }
+        } else {
+            let caption = if crate::numbering::block_of(inner).is_some() {
+                numbered
+                    .next()
+                    .map(|block| crate::numbering::caption(block))
+            } else {
+                None
+            };
+            expand_one(workspace, inner).map(|text| caption.unwrap_or_default() + &text)
+        };
+        match result {
             Ok(text) => expanded.push_str(&text),
             Err(problem) => errors.push(DirectiveError {
                 directive: page[start..end].to_string(),
@@ -336,14 +392,11 @@ mod tests {
     #[test]
     fn includes_resolve_inside_the_workspace() {
         let (_dir, workspace) = workspace_with_a_secret();
-        assert_eq!(
-            expand_page(&workspace, "{{#code ch01-x/src/lib.rs:f}}").unwrap(),
-            "```rust\nfn f() {}\n```"
-        );
-        assert_eq!(
-            expand_page(&workspace, "{{#code ch01-x/../../README.md}}").unwrap(),
-            "```rust\nworkspace file\n```"
-        );
+        let code = expand_page(&workspace, "{{#code ch01-x/src/lib.rs:f}}").unwrap();
+        assert!(code.ends_with("</p>\n\n```rust\nfn f() {}\n```"), "{code}");
+        assert!(code.contains(">Listing X-1</a>"), "{code}");
+        let file = expand_page(&workspace, "{{#code ch01-x/../../README.md}}").unwrap();
+        assert!(file.ends_with("```rust\nworkspace file\n```"), "{file}");
     }
 
     #[test]
@@ -374,6 +427,47 @@ mod tests {
         let page = "a {{#fact c k}} b {{#run c l}}";
         let found = find_directives(page);
         assert_eq!(found, vec![(2, 15, "fact c k"), (18, 30, "run c l")]);
+    }
+
+    #[test]
+    fn outputs_are_plain_text_under_their_command() {
+        let (_dir, workspace) = workspace_with_a_secret();
+        let snapshots = _dir.path().join("book/chapters-code/ch01-x/snapshots");
+        std::fs::create_dir_all(&snapshots).unwrap();
+        std::fs::write(snapshots.join("f.snap"), "---\nsource: x\n---\n4-> 0.5\n").unwrap();
+        let page = expand_page(&workspace, "{{#run ch01-x f}}").unwrap();
+        assert!(
+            page.ends_with("```text\n$ cargo run -q -p ch01-x -- f\n4-> 0.5\n```"),
+            "{page}"
+        );
+    }
+
+    #[test]
+    fn references_cite_numbered_listings_across_pages() {
+        let (_dir, workspace) = workspace_with_a_secret();
+        let pages = [
+            (
+                "ch01-a.md".to_string(),
+                "{{#code ch01-x/src/lib.rs:f}}".to_string(),
+            ),
+            (
+                "ch02-b.md".to_string(),
+                "As {{#ref ch01-x f}} shows. {{#ref ch01-x g}} {{#ref ch01-x}}".to_string(),
+            ),
+        ];
+        let expanded = expand_pages(&workspace, &pages);
+        let first = expanded[0].as_ref().unwrap();
+        assert!(first.starts_with("<p class=\"listing-caption\" id=\"listing-1-1\">"));
+        assert!(first.contains("chapters-code/ch01-x/src/lib.rs"), "{first}");
+        let errors = expanded[1].as_ref().unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].directive, "{{#ref ch01-x g}}");
+        let single = [(pages[1].0.clone(), "See {{#ref ch01-x f}}.".to_string())];
+        let pages = [pages[0].clone(), single[0].clone()];
+        assert_eq!(
+            expand_pages(&workspace, &pages)[1].as_ref().unwrap(),
+            "See [Listing 1-1](ch01-a.md#listing-1-1)."
+        );
     }
 
     #[test]

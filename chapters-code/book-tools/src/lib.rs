@@ -10,6 +10,11 @@
 //! | `{{#data ch01-loss-functions loss_curves}}` | the run command and the figure's data snapshot |
 //! | `{{#stepper ch02-backpropagation stepper_data}}` | the backpropagation stepper: the listing's data and its container (see [`stepper`]) |
 //! | `{{#quiz ch03}}` | the checkpoint questions of `book/quizzes/ch03.toml` (see [`quiz`]) |
+//! | `{{#ref ch01-loss-functions mse_step_by_step}}` | "Listing 1-2", linked: the code block of that anchor (`run:<listing>`: its output block; see [`numbering`]) |
+//!
+//! Every `{{#code …}}` and `{{#run …}}` block gets a caption "Listing N-M" with the file it
+//! comes from (see [`numbering`]); `cargo book index` lists every listing with its code, snapshot,
+//! page and test (see [`index`]).
 //!
 //! Then formulas (`$…$` inline, `$$…$$` display) are rendered to HTML with KaTeX at build time
 //! (see [`math`]); the book ships KaTeX's stylesheet and fonts under `book/katex/`, so it needs
@@ -27,14 +32,18 @@
 //! includes in the page and succeeds).
 
 mod directives;
+pub mod index;
 pub mod math;
+pub mod numbering;
 pub mod playground;
 pub mod quiz;
 pub mod serve;
 pub mod stepper;
 pub mod stubs;
 
-pub use directives::{DirectiveError, Workspace, expand_page, find_directives};
+pub use directives::{
+    DirectiveError, Workspace, expand_numbered_page, expand_page, expand_pages, find_directives,
+};
 pub use serve::LiveServer;
 
 use std::path::{Path, PathBuf};
@@ -70,7 +79,18 @@ impl Preprocessor for ListingsPreprocessor {
     }
 
     fn run(&self, _ctx: &PreprocessorContext, book: Book) -> mdbook_driver::errors::Result<Book> {
-        transform_pages(book, |content| expand_page(&self.workspace, content))
+        let pages: Vec<(String, String)> = book
+            .iter()
+            .filter_map(|item| match item {
+                BookItem::Chapter(chapter) => Some((page_name(chapter), chapter.content.clone())),
+                _ => None,
+            })
+            .collect();
+        let numbering =
+            numbering::Numbering::new(pages.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        transform_pages(book, |page, content| {
+            expand_numbered_page(&self.workspace, &numbering, page, content)
+        })
     }
 }
 
@@ -83,7 +103,7 @@ impl Preprocessor for MathPreprocessor {
     }
 
     fn run(&self, _ctx: &PreprocessorContext, book: Book) -> mdbook_driver::errors::Result<Book> {
-        transform_pages(book, math::render_page)
+        transform_pages(book, |_, content| math::render_page(content))
     }
 }
 
@@ -139,20 +159,25 @@ pub fn preprocess(
         .map_err(|e| format!("cannot write the book back to mdBook: {e}"))
 }
 
-/// Rewrites every chapter's content with `transform`, collecting every page's errors
-/// (each prefixed with the page's path) into one build error.
+/// A chapter's page: its file name under `book/` (or its title when it has no file).
+fn page_name(chapter: &mdbook_driver::book::Chapter) -> String {
+    chapter
+        .source_path
+        .as_ref()
+        .map_or_else(|| chapter.name.clone(), |p| p.display().to_string())
+}
+
+/// Rewrites every chapter's content with `transform(page, content)`, collecting every page's
+/// errors (each prefixed with the page's path) into one build error.
 fn transform_pages<E: std::fmt::Display>(
     mut book: Book,
-    transform: impl Fn(&str) -> Result<String, Vec<E>>,
+    transform: impl Fn(&str, &str) -> Result<String, Vec<E>>,
 ) -> mdbook_driver::errors::Result<Book> {
     let mut errors = Vec::new();
     book.for_each_mut(|item| {
         if let BookItem::Chapter(chapter) = item {
-            let page = chapter
-                .source_path
-                .as_ref()
-                .map_or_else(|| chapter.name.clone(), |p| p.display().to_string());
-            match transform(&chapter.content) {
+            let page = page_name(chapter);
+            match transform(&page, &chapter.content) {
                 Ok(content) => chapter.content = content,
                 Err(page_errors) => {
                     errors.extend(page_errors.into_iter().map(|e| format!("book/{page}: {e}")))

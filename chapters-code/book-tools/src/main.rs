@@ -1,6 +1,7 @@
-//! `cargo book [build | serve [PORT] | stubs [--force] | check-stubs | preprocess STAGE]`:
+//! `cargo book [build | serve [PORT] | stubs [--force] | check-stubs | index | preprocess STAGE]`:
 //! builds the book into `target/book` and serves it; for authors, generates and checks the
-//! exercise stubs; for mdBook, runs the book's preprocessors.
+//! exercise stubs and lists every listing with its code, snapshot, page and test; for mdBook,
+//! runs the book's preprocessors.
 
 use std::process::ExitCode;
 
@@ -42,6 +43,9 @@ enum Command {
     /// For authors and CI: fail (exit 1) if a stub is missing or is not the stub its solution
     /// generates
     CheckStubs,
+    /// For authors: list every listing → code (file:line) → snapshot → page (Listing N-M) →
+    /// test, then every numbered block of the book with its file and line
+    Index,
     /// For mdBook: run one of the book's preprocessors (book.toml registers them, so that plain
     /// `mdbook build` and `mdbook serve` fill the directives and render the formulas)
     ///
@@ -89,6 +93,20 @@ fn main() -> ExitCode {
     };
     let command = cli.command.unwrap_or(Command::Serve { port: 3000 });
     let port = match command {
+        Command::Index => {
+            return match book_tools::index::index(&root) {
+                Ok(text) => {
+                    use std::io::Write;
+                    // A closed pipe (`cargo book index | head`) is not an error.
+                    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         Command::CheckStubs => {
             let problems = book_tools::stubs::check_stubs(&root);
             for problem in &problems {
@@ -214,6 +232,7 @@ mod tests {
             })
         );
         assert!(parse(&["preprocess", "maths"]).is_err());
+        assert_eq!(parse(&["index"]).unwrap().command, Some(Command::Index));
     }
 
     #[test]
@@ -238,7 +257,7 @@ mod tests {
     #[test]
     fn every_command_and_option_is_described() {
         let help = Cli::command().render_long_help().to_string();
-        for word in ["build", "serve", "stubs", "check-stubs", "--help"] {
+        for word in ["build", "serve", "stubs", "check-stubs", "index", "--help"] {
             assert!(help.contains(word), "{word} missing from:\n{help}");
         }
         for sub in Cli::command().get_subcommands() {

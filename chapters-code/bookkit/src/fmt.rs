@@ -11,6 +11,26 @@ pub fn num(value: f64, decimals: usize) -> String {
     }
 }
 
+/// Formats a value that may be tiny or huge: plainly when it is between 0.001 and 100,000
+/// (`0.33`, `0.049`, with `digits` + 1 significant digits), in scientific notation with
+/// `digits` decimals otherwise (`1.4e-17`), and `0` for zero. Never `0.0e0` or `3.3e-1`.
+pub fn sci(value: f64, digits: usize) -> String {
+    if value == 0.0 {
+        return "0".to_string();
+    }
+    if !value.is_finite() {
+        return format!("{value}");
+    }
+    let exponent = value.abs().log10().floor();
+    if (-3.0..5.0).contains(&exponent) {
+        // `exponent` is a small whole number here, so the conversion is exact.
+        let decimals = (digits as i64 - exponent as i64).max(0) as usize;
+        num(value, decimals)
+    } else {
+        format!("{value:.digits$e}")
+    }
+}
+
 /// Formats a slice as `[a, b, c]`, each value with `decimals` digits.
 pub fn vector(values: &[f64], decimals: usize) -> String {
     let parts: Vec<String> = values.iter().map(|&v| num(v, decimals)).collect();
@@ -43,6 +63,21 @@ mod tests {
     fn negative_zero_is_printed_without_sign() {
         assert_eq!(num(-0.000_01, 4), "0.0000");
         assert_eq!(num(-0.5, 1), "-0.5");
+    }
+
+    #[test]
+    fn sci_is_plain_for_ordinary_sizes_and_scientific_for_extremes() {
+        assert_eq!(sci(0.0, 1), "0");
+        assert_eq!(sci(0.33, 1), "0.33");
+        assert_eq!(sci(0.6602, 3), "0.6602");
+        assert_eq!(sci(0.049, 1), "0.049");
+        assert_eq!(sci(-0.02, 1), "-0.020");
+        assert_eq!(sci(1.4e-17, 1), "1.4e-17");
+        assert_eq!(sci(2.571e-115, 3), "2.571e-115");
+        assert_eq!(sci(6.1e-8, 1), "6.1e-8");
+        assert_eq!(sci(1234.7, 1), "1235");
+        assert_eq!(sci(2.5e7, 1), "2.5e7");
+        assert_eq!(sci(f64::INFINITY, 1), "inf");
     }
 
     #[test]

@@ -11,13 +11,57 @@ use std::path::Path;
 /// What a listing or figure function returns: its output, or an error to report.
 pub type BookResult<T> = Result<T, Box<dyn Error>>;
 
-/// One listing of the book: a name (also the snapshot name) and the function that prints it.
+/// One listing of the book: a name (also the snapshot name and the function's name), the
+/// function that prints it, and where that function is defined. Declare a chapter's listings
+/// with [`listings!`](crate::listings), which fills in the last two.
 #[derive(Clone, Copy)]
 pub struct Listing {
     /// Name used on the command line, in the book directive and as the snapshot file name.
     pub name: &'static str,
     /// Runs the listing and returns exactly the text it prints.
     pub run: fn() -> BookResult<String>,
+    /// The file (relative to the workspace root, as `file!()` gives it) where the chapter
+    /// declares its listings with [`listings!`](crate::listings).
+    pub declared_in: &'static str,
+    /// The module of the listing function, relative to that file (`self` for the file itself).
+    pub module: &'static str,
+}
+
+impl Listing {
+    /// The file that defines the listing function, relative to the workspace root: the
+    /// module's file beside the declaring file (`src/listings.rs` for `listings`), or the
+    /// declaring file itself for `self`. The snapshot's `source:` header names this file.
+    pub fn source_file(&self) -> String {
+        if self.module == "self" {
+            return self.declared_in.to_string();
+        }
+        let folder = self
+            .declared_in
+            .rsplit_once('/')
+            .map_or("", |(folder, _)| folder);
+        let module = self.module.replace("::", "/");
+        if folder.is_empty() {
+            format!("{module}.rs")
+        } else {
+            format!("{folder}/{module}.rs")
+        }
+    }
+}
+
+/// The listings of a chapter, in book order, grouped by the module that defines them:
+/// `listings![listings: [mse_step_by_step, clipping], stepper: [stepper_data]]` (a module may
+/// come back in a later group; `self` is the declaring file). Each listing is named like its
+/// function, and records the file that defines it (for its snapshot's header).
+#[macro_export]
+macro_rules! listings {
+    ($($module:ident : [$($name:ident),* $(,)?]),* $(,)?) => {
+        &[$($($crate::Listing {
+            name: stringify!($name),
+            run: $module::$name,
+            declared_in: file!(),
+            module: stringify!($module),
+        },)*)*]
+    };
 }
 
 /// A figure: its SVG drawing plus a plain-text summary of the data behind it.
@@ -189,7 +233,9 @@ impl Chapter {
             let name = listing.name;
             trials.push(Trial::test(name, move || {
                 let mut problems = Vec::new();
-                check_one(&Self::snapshot_dir()?, name, &mut problems, || {
+                let source = listing.source_file();
+                check_source(&source, name, &mut problems);
+                check_one(&Self::snapshot_dir()?, name, &source, &mut problems, || {
                     (listing.run)().map_err(|e| e.to_string())
                 });
                 outcome(problems)
@@ -201,10 +247,14 @@ impl Chapter {
                 let drawn = (figure.render)()
                     .map_err(|e| format!("figure `{}` failed: {e}", figure.name))?;
                 let mut problems = Vec::new();
+                let source = self.figures_file();
+                check_source(&source, figure.name, &mut problems);
                 let data = figure_data_snapshot(figure.name);
-                check_one(&dir, &data, &mut problems, || Ok(drawn.data.clone()));
+                check_one(&dir, &data, &source, &mut problems, || {
+                    Ok(drawn.data.clone())
+                });
                 let svg = figure_svg_snapshot(figure.name);
-                check_one(&dir, &svg, &mut problems, || Ok(drawn.svg.clone()));
+                check_one(&dir, &svg, &source, &mut problems, || Ok(drawn.svg.clone()));
                 outcome(problems)
             }));
         }
@@ -229,6 +279,13 @@ impl Chapter {
         arguments.ignored = false;
         arguments.include_ignored = false;
         libtest_mimic::run(&arguments, self.snapshot_tests(ready)).exit_code()
+    }
+
+    /// The chapter's `src/figures.rs` (relative to the workspace root), named in its figure
+    /// snapshots' headers.
+    #[cfg(feature = "snapshots")]
+    fn figures_file(&self) -> String {
+        format!("chapters-code/{}/src/figures.rs", self.package)
     }
 
     #[cfg(feature = "snapshots")]
@@ -264,10 +321,37 @@ fn outcome(problems: Vec<String>) -> Result<(), libtest_mimic::Failed> {
     }
 }
 
+/// The workspace root, found at run time: `CARGO_MANIFEST_DIR` (the chapter crate, which
+/// `cargo test` sets) is `<root>/chapters-code/<crate>`.
+#[cfg(feature = "snapshots")]
+fn workspace_root() -> Option<std::path::PathBuf> {
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")?;
+    Some(Path::new(&manifest).parent()?.parent()?.to_path_buf())
+}
+
+/// Checks that `source` (relative to the workspace root) defines `fn <name>(`: the snapshot's
+/// header must name the file that holds the listing's code.
+#[cfg(feature = "snapshots")]
+fn check_source(source: &str, name: &str, problems: &mut Vec<String>) {
+    let Some(root) = workspace_root() else {
+        problems.push("run the snapshot tests with `cargo test`".to_string());
+        return;
+    };
+    let text = std::fs::read_to_string(root.join(source)).unwrap_or_default();
+    let signature = format!("fn {name}(");
+    if !text.lines().any(|line| line.contains(&signature)) {
+        problems.push(format!(
+            "listing `{name}`: {source} has no `fn {name}(`: name the module that defines it in \
+             the chapter's `listings!` declaration"
+        ));
+    }
+}
+
 #[cfg(feature = "snapshots")]
 fn check_one(
     snapshot_dir: &Path,
     name: &str,
+    source: &str,
     problems: &mut Vec<String>,
     produce: impl FnOnce() -> Result<String, String>,
 ) {
@@ -283,9 +367,66 @@ fn check_one(
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        settings.bind(|| insta::assert_snapshot!(name.to_string(), output));
+        settings.bind(|| {
+            // `assert_snapshot!` would name this file in the snapshot's `source:` header; the
+            // function behind the macro takes the file to name, so the header names the
+            // listing's own file instead (one hop from the snapshot to the code).
+            insta::_macro_support::assert_snapshot(
+                (name.to_string(), output.as_str()).into(),
+                insta::_get_workspace_root!().as_path(),
+                name,
+                module_path!(),
+                source,
+                1,
+                name,
+            )
+            .unwrap();
+        });
     }));
     if outcome.is_err() {
         problems.push(format!("snapshot `{name}` is missing or out of date"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nothing() -> BookResult<String> {
+        Ok(String::new())
+    }
+
+    #[test]
+    fn a_listing_names_the_file_of_its_module() {
+        let listings: &[Listing] = crate::listings![self: [nothing]];
+        assert_eq!(listings[0].name, "nothing");
+        assert_eq!(listings[0].source_file(), file!());
+        let elsewhere = Listing {
+            module: "listings",
+            ..listings[0]
+        };
+        assert_eq!(
+            elsewhere.source_file(),
+            "chapters-code/bookkit/src/listings.rs"
+        );
+        let nested = Listing {
+            module: "a::b",
+            declared_in: "lib.rs",
+            ..listings[0]
+        };
+        assert_eq!(nested.source_file(), "a/b.rs");
+    }
+
+    #[cfg(feature = "snapshots")]
+    #[test]
+    fn a_source_without_the_function_is_a_problem() {
+        let mut problems = Vec::new();
+        check_source(file!(), "nothing", &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        // Built at run time, so that this file does not contain the signature it looks for.
+        let missing = ["not", "defined", "here"].join("_");
+        check_source(file!(), &missing, &mut problems);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains(&format!("has no `fn {missing}(`")));
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use bookkit::{BookResult, Chapter, Listing};
+use bookkit::{BookResult, Chapter};
 use ndarray::array;
 
 // ANCHOR: setup_check
@@ -26,9 +26,6 @@ pub fn setup_check() -> BookResult<String> {
 /// Everything the setup chapter shows in the book.
 pub const CHAPTER: Chapter = Chapter {
     package: "ch00-setup",
-    listings: &[Listing {
-        name: "setup_check",
-        run: setup_check,
-    }],
+    listings: bookkit::listings![self: [setup_check]],
     figures: &[],
 };

@@ -23,49 +23,24 @@ pub use solutions as exercises;
 pub mod exercises;
 
 #[cfg(feature = "book")]
-use bookkit::{Chapter, FigureSpec, Listing};
+use bookkit::{Chapter, FigureSpec};
 
 /// Everything this chapter shows in the book.
 #[cfg(feature = "book")]
 pub const CHAPTER: Chapter = Chapter {
     package: "ch01-loss-functions",
-    listings: &[
-        Listing {
-            name: "mse_step_by_step",
-            run: listings::mse_step_by_step,
-        },
-        Listing {
-            name: "cross_entropy_confidence",
-            run: listings::cross_entropy_confidence,
-        },
-        Listing {
-            name: "mse_vs_cross_entropy",
-            run: listings::mse_vs_cross_entropy,
-        },
-        Listing {
-            name: "gradients_through_sigmoid",
-            run: listings::gradients_through_sigmoid,
-        },
-        Listing {
-            name: "clipping",
-            run: listings::clipping,
-        },
-        Listing {
-            name: "loss_errors",
-            run: listings::loss_errors,
-        },
-        Listing {
-            name: "exercise_1_1",
-            run: listings::exercise_1_1,
-        },
-        Listing {
-            name: "exercise_1_2",
-            run: listings::exercise_1_2,
-        },
-        Listing {
-            name: "facts",
-            run: listings::facts,
-        },
+    listings: bookkit::listings![
+        listings: [
+            mse_step_by_step,
+            cross_entropy_confidence,
+            mse_vs_cross_entropy,
+            gradients_through_sigmoid,
+            clipping,
+            loss_errors,
+            exercise_1_1,
+            exercise_1_2,
+            facts,
+        ],
     ],
     figures: &[
         FigureSpec {

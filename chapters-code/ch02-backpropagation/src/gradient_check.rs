@@ -286,12 +286,12 @@ impl GradientCheckReport {
             };
             let _ = write!(
                 out,
-                "{:>5}  {:<6}  {:>10}  {:>10}  {:>9.1e}",
+                "{:>5}  {:<6}  {:>10}  {:>10}  {:>9}",
                 check.layer,
                 check.parameter.to_string(),
                 num(check.analytical, 6),
                 num(check.numerical, 6),
-                check.relative_difference(),
+                bookkit::fmt::sci(check.relative_difference(), 1),
             );
             if ratios {
                 let _ = write!(out, "  {:>6}", num(check.ratio(), 4));

@@ -40,81 +40,36 @@ pub use loss::{Activation, Loss, MeanSquaredError, SoftmaxCrossEntropy};
 pub use network::{Gradients, Network, NetworkError};
 
 #[cfg(feature = "book")]
-use bookkit::{Chapter, FigureSpec, Listing};
+use bookkit::{Chapter, FigureSpec};
 
 /// Everything this chapter shows in the book.
 #[cfg(feature = "book")]
 pub const CHAPTER: Chapter = Chapter {
     package: "ch02-backpropagation",
-    listings: &[
-        Listing {
-            name: "ndarray_basics",
-            run: listings::ndarray_basics,
-        },
-        Listing {
-            name: "step1_forward",
-            run: listings::step1_forward,
-        },
-        Listing {
-            name: "step2_loss",
-            run: listings::step2_loss,
-        },
-        Listing {
-            name: "step3_output_layer",
-            run: listings::step3_output_layer,
-        },
-        Listing {
-            name: "step4_hidden_layer",
-            run: listings::step4_hidden_layer,
-        },
-        Listing {
-            name: "step5_update",
-            run: listings::step5_update,
-        },
-        Listing {
-            name: "loop_matches_trace",
-            run: listings::loop_matches_trace,
-        },
-        Listing {
-            name: "batch_matches_examples",
-            run: listings::batch_matches_examples,
-        },
-        Listing {
-            name: "backward_demo",
-            run: listings::backward_demo,
-        },
-        Listing {
-            name: "network_errors",
-            run: listings::network_errors,
-        },
-        Listing {
-            name: "gradient_check_demo",
-            run: listings::gradient_check_demo,
-        },
-        Listing {
-            name: "exercise_2_1",
-            run: listings::exercise_2_1,
-        },
-        Listing {
-            name: "exercise_2_2",
-            run: listings::exercise_2_2,
-        },
-        Listing {
-            name: "factor_two_bug",
-            run: listings::factor_two_bug,
-        },
-        Listing {
-            name: "factor_two_fix",
-            run: listings::factor_two_fix,
-        },
-        Listing {
-            name: "stepper_data",
-            run: stepper::stepper_data,
-        },
-        Listing {
-            name: "facts",
-            run: listings::facts,
-        },
+    listings: bookkit::listings![
+        listings: [
+            ndarray_basics,
+            step1_forward,
+            step2_loss,
+            step3_output_layer,
+            step4_hidden_layer,
+            step5_update,
+            loop_matches_trace,
+            batch_matches_examples,
+            backward_demo,
+            network_errors,
+            gradient_check_demo,
+            exercise_2_1,
+            exercise_2_2,
+            factor_two_bug,
+            factor_two_fix,
+        ],
+        stepper: [
+            stepper_data,
+        ],
+        listings: [
+            facts,
+        ],
     ],
     figures: &[FigureSpec {
         name: "backprop_trace",

@@ -187,7 +187,8 @@ pub fn loop_matches_trace() -> BookResult<String> {
     let difference = max_difference(&gradients, &by_hand);
     writeln!(
         out,
-        "Largest difference from steps 3 and 4: {difference:.1e}"
+        "Largest difference from steps 3 and 4: {}",
+        bookkit::fmt::sci(difference, 1)
     )?;
     Ok(out)
 }
@@ -265,7 +266,8 @@ pub fn batch_matches_examples() -> BookResult<String> {
     let difference = max_difference(&batched, &summed);
     writeln!(
         out,
-        "Largest difference over all gradients: {difference:.1e}"
+        "Largest difference over all gradients: {}",
+        bookkit::fmt::sci(difference, 1)
     )?;
     Ok(out)
 }
@@ -301,7 +303,8 @@ fn verdict(report: GradientCheckReport) -> String {
     let largest = report.max_relative_difference();
     match report.into_result() {
         Ok(_) => format!(
-            "Ok: all {checked} gradients agree (largest relative difference {largest:.1e})\n"
+            "Ok: all {checked} gradients agree (largest relative difference {})\n",
+            bookkit::fmt::sci(largest, 1)
         ),
         Err(failure) => format!("Err: {failure}\n"),
     }
@@ -554,7 +557,7 @@ pub fn facts() -> BookResult<String> {
     add("demo_checked", demo_report.checks.len().to_string());
     add(
         "demo_max_relative_difference",
-        format!("{:.1e}", demo_report.max_relative_difference()),
+        bookkit::fmt::sci(demo_report.max_relative_difference(), 1),
     );
     add("tolerance", format!("{:e}", demo_report.tolerance));
     add("epsilon", format!("{:e}", crate::gradient_check::EPSILON));
@@ -607,7 +610,7 @@ pub fn facts() -> BookResult<String> {
     add("fix_failures", fix.failures().len().to_string());
     add(
         "fix_max_relative_difference",
-        format!("{:.1e}", fix.max_relative_difference()),
+        bookkit::fmt::sci(fix.max_relative_difference(), 1),
     );
 
     Ok(facts.iter().map(|(k, v)| format!("{k}: {v}\n")).collect())

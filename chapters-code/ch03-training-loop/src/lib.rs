@@ -32,49 +32,24 @@ pub use train::{
 };
 
 #[cfg(feature = "book")]
-use bookkit::{Chapter, FigureSpec, Listing};
+use bookkit::{Chapter, FigureSpec};
 
 /// Everything this chapter shows in the book.
 #[cfg(feature = "book")]
 pub const CHAPTER: Chapter = Chapter {
     package: "ch03-training-loop",
-    listings: &[
-        Listing {
-            name: "single_example",
-            run: listings::single_example,
-        },
-        Listing {
-            name: "learning_rates",
-            run: listings::learning_rates,
-        },
-        Listing {
-            name: "saturation",
-            run: listings::saturation,
-        },
-        Listing {
-            name: "mini_batches",
-            run: listings::mini_batches,
-        },
-        Listing {
-            name: "training_errors",
-            run: listings::training_errors,
-        },
-        Listing {
-            name: "exercise_3_1",
-            run: listings::exercise_3_1,
-        },
-        Listing {
-            name: "exercise_3_2",
-            run: listings::exercise_3_2,
-        },
-        Listing {
-            name: "sensitivity",
-            run: listings::sensitivity,
-        },
-        Listing {
-            name: "facts",
-            run: listings::facts,
-        },
+    listings: bookkit::listings![
+        listings: [
+            single_example,
+            learning_rates,
+            saturation,
+            mini_batches,
+            training_errors,
+            exercise_3_1,
+            exercise_3_2,
+            sensitivity,
+            facts,
+        ],
     ],
     figures: &[
         FigureSpec {

@@ -27,56 +27,25 @@ pub use solutions as exercises;
 #[path = "../exercises/mod.rs"]
 pub mod exercises;
 
-use bookkit::{Chapter, FigureSpec, Listing};
+use bookkit::{Chapter, FigureSpec};
 
 /// Everything this chapter shows in the book.
 pub const CHAPTER: Chapter = Chapter {
     package: "ch04-training-in-practice",
-    listings: &[
-        Listing {
-            name: "sine_fit_losses",
-            run: listings::sine_fit_losses,
-        },
-        Listing {
-            name: "overfitting",
-            run: listings::overfitting,
-        },
-        Listing {
-            name: "underfitting",
-            run: listings::underfitting,
-        },
-        Listing {
-            name: "early_stopping",
-            run: listings::early_stopping,
-        },
-        Listing {
-            name: "wrong_backward",
-            run: listings::wrong_backward,
-        },
-        Listing {
-            name: "learning_rates",
-            run: listings::learning_rates,
-        },
-        Listing {
-            name: "saturated_start",
-            run: listings::saturated_start,
-        },
-        Listing {
-            name: "log_zero",
-            run: listings::log_zero,
-        },
-        Listing {
-            name: "health_check",
-            run: listings::health_check,
-        },
-        Listing {
-            name: "exercise_4_1",
-            run: listings::exercise_4_1,
-        },
-        Listing {
-            name: "facts",
-            run: listings::facts,
-        },
+    listings: bookkit::listings![
+        listings: [
+            sine_fit_losses,
+            overfitting,
+            underfitting,
+            early_stopping,
+            wrong_backward,
+            learning_rates,
+            saturated_start,
+            log_zero,
+            health_check,
+            exercise_4_1,
+            facts,
+        ],
     ],
     figures: &[
         FigureSpec {

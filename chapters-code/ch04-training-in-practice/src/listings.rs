@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use bookkit::BookResult;
-use bookkit::fmt::{num, vector};
+use bookkit::fmt::{num, sci, vector};
 use ch02_backpropagation::MeanSquaredError;
 use ch02_backpropagation::Network;
 use ch03_training_loop::mean_loss;
@@ -224,13 +224,13 @@ pub fn learning_rates() -> BookResult<String> {
         let loss = |epoch: usize| run.log[epoch].loss;
         writeln!(
             out,
-            "{rate:>4.0}   {:.4}    {:.4}    {:.4}      {:.4}      {:>5}   {:.1e}",
+            "{rate:>4.0}   {:.4}    {:.4}    {:.4}      {:.4}      {:>5}   {}",
             loss(0),
             loss(1),
             loss(100),
             loss(last),
             jumps(run),
-            run.log[last].gradient_norm
+            sci(run.log[last].gradient_norm, 1)
         )?;
     }
     writeln!(
@@ -292,7 +292,7 @@ fn prediction_text(p: f64) -> String {
     } else if p == 0.0 {
         "0 (exactly)".to_string()
     } else {
-        format!("{p:.3e}")
+        sci(p, 3)
     }
 }
 
@@ -536,7 +536,7 @@ fn debugging_facts(facts: &mut Vec<(&str, String)>) -> BookResult<()> {
     facts.push(("plateau_left", format!("{plateau_left}")));
     facts.push((
         "far_too_high_gradient",
-        format!("{:.1e}", runs.far_too_high.log[last].gradient_norm),
+        sci(runs.far_too_high.log[last].gradient_norm, 1),
     ));
     facts.push((
         "healthy_last",
@@ -548,11 +548,11 @@ fn debugging_facts(facts: &mut Vec<(&str, String)>) -> BookResult<()> {
     ));
     facts.push((
         "saturated_gradient",
-        format!("{:.1e}", runs.saturated.log[last].gradient_norm),
+        sci(runs.saturated.log[last].gradient_norm, 1),
     ));
     facts.push((
         "healthy_gradient",
-        format!("{:.1e}", runs.healthy.log[last].gradient_norm),
+        sci(runs.healthy.log[last].gradient_norm, 1),
     ));
     for run in runs.all() {
         facts.push((run.key, symptom_names(run)));

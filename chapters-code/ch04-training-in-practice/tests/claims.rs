@@ -18,6 +18,12 @@ use ch04_training_in_practice::solutions::ex4_1;
 
 use ch02_backpropagation::Network;
 
+/// The committed numpy reference output of this chapter.
+fn numpy() -> bookkit::reference::NumpyReference {
+    bookkit::reference::NumpyReference::parse(include_str!("../reference/numpy-output.txt"))
+        .expect("reference/numpy-output.txt parses")
+}
+
 fn close(got: f64, expected: f64, relative: f64) -> bool {
     (got - expected).abs() <= relative * expected.abs()
 }
@@ -25,34 +31,31 @@ fn close(got: f64, expected: f64, relative: f64) -> bool {
 #[test]
 fn the_sine_fit_matches_numpy() {
     let fit = sine_fit().expect("the sine fit trains");
-    // /tmp/numpy-ref/sine_fit_losses.txt, 10 significant digits
-    let numpy = [
-        (0, 0.1294635611),
-        (10, 0.08996142548),
-        (20, 0.05048500744),
-        (50, 0.001944968975),
-        (100, 0.001728068122),
-        (500, 0.001561921298),
-        (999, 0.00147478885),
-    ];
-    for (epoch, expected) in numpy {
+    // reference/numpy-output.txt: the guide's loss-curve code under numpy, printed at full
+    // precision by reference/practice_numpy.py.
+    let numpy = numpy();
+    let losses = numpy.values("sine_losses").expect("in the reference");
+    assert_eq!(losses.len(), 7, "sine_losses: one value per epoch checked");
+    for (&epoch, &expected) in [0, 10, 20, 50, 100, 500, 999].iter().zip(losses) {
         let got = fit.losses[epoch];
         assert!(
             close(got, expected, 1e-8),
             "epoch {epoch}: {got} vs numpy {expected}"
         );
     }
-    assert_eq!(format!("{:.6}", fit.losses[999]), "0.001475");
-    // /tmp/numpy-ref/sine_fit_predictions.txt on np.linspace(0, 1, 100)
+    assert_eq!(
+        format!("{:.6}", fit.losses[999]),
+        format!("{:.6}", losses[6])
+    );
+    // The predictions on np.linspace(0, 1, 100), from the same run.
     let grid = bookkit::plot::linspace(0.0, 1.0, 100);
-    let numpy = [
-        (0, 0.09206018445),
-        (25, 0.7466395518),
-        (50, 0.9482205616),
-        (75, 0.7532499348),
-        (99, 0.1188135103),
-    ];
-    for (index, expected) in numpy {
+    let predictions = numpy.values("sine_predictions").expect("in the reference");
+    assert_eq!(
+        predictions.len(),
+        5,
+        "sine_predictions: one value per point checked"
+    );
+    for (&index, &expected) in [0, 25, 50, 75, 99].iter().zip(predictions) {
         let got = fit.network.predict(&[grid[index]]).expect("one input")[0];
         assert!(
             close(got, expected, 1e-8),

@@ -40,14 +40,7 @@ pub use solutions as exercises;
 #[path = "../exercises/mod.rs"]
 pub mod exercises;
 
-use bookkit::{Chapter, FigureSpec, Listing};
-
-/// Listing names and functions, in book order.
-macro_rules! listings {
-    ($($name:ident),* $(,)?) => {
-        &[$(Listing { name: stringify!($name), run: listings::$name }),*]
-    };
-}
+use bookkit::{Chapter, FigureSpec};
 
 /// Figure names and functions, in book order.
 macro_rules! figures {
@@ -59,7 +52,7 @@ macro_rules! figures {
 /// Everything this chapter shows in the book.
 pub const CHAPTER: Chapter = Chapter {
     package: "ch05-mnist",
-    listings: listings![
+    listings: bookkit::listings![listings: [
         data_summary,
         idx_errors,
         prepared,
@@ -77,7 +70,7 @@ pub const CHAPTER: Chapter = Chapter {
         confusion_matrix,
         best_variants,
         facts,
-    ],
+    ]],
     figures: figures![
         first_digits,
         loss_curve,
