@@ -218,3 +218,10 @@ fn save_screenshot(browser: &mut Browser, page: &str, from: &str, height: u32) {
     std::fs::write(&file, png).expect("the screenshot can be written");
     eprintln!("screenshot: {}", file.display());
 }
+
+// The interactive parts (the stepper, the checkpoints, figure sizes and enlarging) and the
+// playground, in this test binary so that the book is built once for all browser tests.
+#[path = "interactive.rs"]
+mod interactive;
+#[path = "playground.rs"]
+mod playground;

@@ -68,8 +68,13 @@ impl Browser {
     /// # Panics
     /// When Chromium cannot be started or does not answer.
     pub fn start(executable: &Path, width: u32, height: u32) -> Browser {
-        let profile =
-            std::env::temp_dir().join(format!("backprop-book-chromium-{}", std::process::id()));
+        // One folder per browser: several may run at once in one test process.
+        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let number = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let profile = std::env::temp_dir().join(format!(
+            "backprop-book-chromium-{}-{number}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&profile);
         let mut child = Command::new("sh")
             .arg("-c")
