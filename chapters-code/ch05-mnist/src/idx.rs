@@ -623,20 +623,12 @@ mod tests {
         Ok(())
     }
 
-    /// The `data` folder made by `fetch_mnist.py`, searched for upwards from this crate.
-    fn data_dir() -> Option<PathBuf> {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .ancestors()
-            .map(|dir| dir.join("data"))
-            .find(|dir| dir.join("train-images-idx3-ubyte").is_file())
-    }
-
     #[test]
     fn reads_the_real_mnist_files() -> Result<(), IdxError> {
-        let Some(dir) = data_dir() else {
-            eprintln!("skipped: no MNIST data folder found ({FETCH_HINT})");
+        if !crate::data::data_or_skip("idx::tests::reads_the_real_mnist_files") {
             return Ok(());
-        };
+        }
+        let dir = crate::data::data_dir();
         let train_images = read_images(&dir.join("train-images-idx3-ubyte"))?;
         let train_labels = read_labels(&dir.join("train-labels-idx1-ubyte"))?;
         let test_images = read_images(&dir.join("t10k-images-idx3-ubyte"))?;
