@@ -9,7 +9,7 @@ use std::fmt::{self, Write};
 use bookkit::fmt::num;
 use ch01_loss_functions::loss::mse;
 
-use crate::loss::{Loss, MeanSquaredError, mean_loss};
+use crate::loss::{Loss, MeanSquaredError};
 use crate::network::{Gradients, Network, NetworkError};
 use ndarray::{ArrayView1, ArrayView2, Axis};
 
@@ -57,7 +57,7 @@ impl CheckedLoss<'_> {
                 given: self.targets.dim(),
             });
         }
-        Ok(mean_loss(self.loss, outputs.view(), self.targets))
+        Ok(self.loss.mean(outputs.view(), self.targets))
     }
 }
 

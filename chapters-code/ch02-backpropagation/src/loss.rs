@@ -112,6 +112,11 @@ pub trait Loss: fmt::Debug + Send + Sync {
             .sum()
     }
 
+    /// The mean loss of a batch: [`total`](Self::total) divided by the number of rows.
+    fn mean(&self, outputs: ArrayView2<'_, f64>, targets: ArrayView2<'_, f64>) -> f64 {
+        self.total(outputs, targets) / outputs.len_of(Axis(0)).max(1) as f64
+    }
+
     /// dL/dz of the output layer for every example of a batch (one per row).
     fn output_deltas(
         &self,
@@ -240,15 +245,6 @@ impl Loss for SoftmaxCrossEntropy {
 /// `a` moved up to at least [`CLIP`] (a NaN stays NaN).
 fn clipped(a: f64) -> f64 {
     if a.is_nan() { a } else { a.max(CLIP) }
-}
-
-/// The mean loss of a batch: [`Loss::total`] divided by the number of rows.
-pub fn mean_loss(
-    loss: &dyn Loss,
-    outputs: ArrayView2<'_, f64>,
-    targets: ArrayView2<'_, f64>,
-) -> f64 {
-    loss.total(outputs, targets) / outputs.len_of(Axis(0)).max(1) as f64
 }
 
 #[cfg(test)]
