@@ -12,10 +12,9 @@
 //! test is skipped with a message, except under `CI=true`, where it fails: CI installs
 //! Debian's `chromium` (see `.ci/run`).
 
-use std::io::Write;
 use std::path::Path;
 
-use book_tests::cdp::{Browser, find_chromium};
+use book_tests::cdp::{Browser, chromium_or_skip, event_problems};
 use book_tests::site::{built_book, chapter_pages, check_link, is_external, percent_decode};
 use book_tests::workspace_root;
 use serde_json::Value;
@@ -70,15 +69,7 @@ const SEARCH: &str = r#"(async () => {
 
 #[test]
 fn every_page_works_in_a_real_browser() {
-    let Some(chromium) = find_chromium() else {
-        let message =
-            "no Chromium found (install Debian's `chromium`, or set CHROMIUM=/path/to/chrome)";
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{message}: CI must run the browser test; .ci/run installs it"
-        );
-        // Written to stderr directly: libtest would hide an eprintln! of a passing test.
-        let _ = writeln!(std::io::stderr(), "SKIPPED the browser test: {message}");
+    let Some(chromium) = chromium_or_skip("the browser test") else {
         return;
     };
     let book = built_book();
@@ -114,7 +105,7 @@ fn every_page_works_in_a_real_browser() {
                 ));
             }
         }
-        check_events(page, &browser.take_events(), &mut problems);
+        problems.extend(event_problems(page, &browser.take_events()));
     }
     assert!(pages_with_math > 0, "no page shows a rendered formula");
     let problems = book_tests::without_print_page_echoes(problems);
@@ -146,54 +137,6 @@ fn check_links(book: &Path, base: &str, page: &str, found: &Value, problems: &mu
             }
         } else if !is_external(href) || href.starts_with("file:") {
             problems.push(format!("{page}: link `{href}` leaves the book's folder"));
-        }
-    }
-}
-
-/// Console errors, exceptions, failed loads and any request that is not `file:` or `data:`.
-fn check_events(page: &str, events: &[Value], problems: &mut Vec<String>) {
-    for event in events {
-        let params = &event["params"];
-        match event["method"].as_str().unwrap_or_default() {
-            "Runtime.consoleAPICalled"
-                if matches!(params["type"].as_str(), Some("error" | "assert")) =>
-            {
-                let text: Vec<String> = params["args"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(|a| {
-                        a["value"]
-                            .as_str()
-                            .map_or_else(|| a["description"].to_string(), str::to_string)
-                    })
-                    .collect();
-                problems.push(format!("{page}: console error: {}", text.join(" ")));
-            }
-            "Runtime.exceptionThrown" => problems.push(format!(
-                "{page}: uncaught exception: {}",
-                params["exceptionDetails"]["exception"]["description"]
-                    .as_str()
-                    .unwrap_or_else(|| params["exceptionDetails"]["text"]
-                        .as_str()
-                        .unwrap_or_default())
-            )),
-            "Log.entryAdded" if params["entry"]["level"] == "error" => problems.push(format!(
-                "{page}: console error: {} {}",
-                params["entry"]["text"].as_str().unwrap_or_default(),
-                params["entry"]["url"].as_str().unwrap_or_default()
-            )),
-            "Network.requestWillBeSent" => {
-                let url = params["request"]["url"].as_str().unwrap_or_default();
-                if !(url.starts_with("file:") || url.starts_with("data:")) {
-                    problems.push(format!("{page}: requested {url} from the network"));
-                }
-            }
-            "Network.loadingFailed" => problems.push(format!(
-                "{page}: a resource failed to load: {}",
-                params["errorText"].as_str().unwrap_or_default()
-            )),
-            _ => {}
         }
     }
 }

@@ -34,6 +34,77 @@ pub const FLAGS: &[&str] = &[
     "--remote-debugging-pipe",
 ];
 
+/// The Chromium to test with, or `None` after saying so: under `CI=true` a missing Chromium
+/// fails the test (CI must run the browser tests), otherwise `test` is reported as skipped,
+/// written to stderr directly (libtest would hide an `eprintln!` of a passing test).
+///
+/// # Panics
+/// Without Chromium under `CI=true`.
+pub fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let found = find_chromium();
+    if found.is_none() {
+        let message =
+            "no Chromium found (install Debian's `chromium`, or set CHROMIUM=/path/to/chrome)";
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{message}: CI must run the browser tests; .ci/run installs it"
+        );
+        let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {message}");
+    }
+    found
+}
+
+/// The problems a page's DevTools events show: console errors and failed assertions,
+/// uncaught exceptions, failed loads, and any request that is not `file:` or `data:`.
+pub fn event_problems(page: &str, events: &[Value]) -> Vec<String> {
+    let mut problems = Vec::new();
+    for event in events {
+        let params = &event["params"];
+        match event["method"].as_str().unwrap_or_default() {
+            "Runtime.consoleAPICalled"
+                if matches!(params["type"].as_str(), Some("error" | "assert")) =>
+            {
+                let text: Vec<String> = params["args"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|a| {
+                        a["value"]
+                            .as_str()
+                            .map_or_else(|| a["description"].to_string(), str::to_string)
+                    })
+                    .collect();
+                problems.push(format!("{page}: console error: {}", text.join(" ")));
+            }
+            "Runtime.exceptionThrown" => problems.push(format!(
+                "{page}: uncaught exception: {}",
+                params["exceptionDetails"]["exception"]["description"]
+                    .as_str()
+                    .unwrap_or_else(|| params["exceptionDetails"]["text"]
+                        .as_str()
+                        .unwrap_or_default())
+            )),
+            "Log.entryAdded" if params["entry"]["level"] == "error" => problems.push(format!(
+                "{page}: console error: {} {}",
+                params["entry"]["text"].as_str().unwrap_or_default(),
+                params["entry"]["url"].as_str().unwrap_or_default()
+            )),
+            "Network.requestWillBeSent" => {
+                let url = params["request"]["url"].as_str().unwrap_or_default();
+                if !(url.starts_with("file:") || url.starts_with("data:")) {
+                    problems.push(format!("{page}: requested {url} from the network"));
+                }
+            }
+            "Network.loadingFailed" => problems.push(format!(
+                "{page}: a resource failed to load: {}",
+                params["errorText"].as_str().unwrap_or_default()
+            )),
+            _ => {}
+        }
+    }
+    problems
+}
+
 /// Finds a Chromium executable: `$CHROMIUM`, else `chromium`, `chromium-browser` or
 /// `google-chrome` on the `PATH`.
 pub fn find_chromium() -> Option<PathBuf> {

@@ -19,11 +19,11 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use book_tests::cdp::{Browser, find_chromium};
+use book_tests::cdp::{Browser, chromium_or_skip, event_problems};
 use book_tests::site::{built_book, chapter_pages};
 use book_tests::workspace_root;
 use book_tools::Workspace;
-use serde_json::{Value, json};
+use serde_json::json;
 
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 900;
@@ -46,56 +46,6 @@ static ONE_BROWSER: Mutex<()> = Mutex::new(());
 
 fn one_browser() -> MutexGuard<'static, ()> {
     ONE_BROWSER.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-fn chromium_or_skip() -> Option<std::path::PathBuf> {
-    let found = find_chromium();
-    if found.is_none() {
-        let message =
-            "no Chromium found (install Debian's `chromium`, or set CHROMIUM=/path/to/chrome)";
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{message}: CI must run the browser tests; .ci/run installs it"
-        );
-        // Written to stderr directly: libtest would hide an eprintln! of a passing test.
-        let _ = writeln!(std::io::stderr(), "SKIPPED the interactive test: {message}");
-    }
-    found
-}
-
-/// Console errors, exceptions, failed loads and any request that is not `file:` or `data:`.
-fn event_problems(page: &str, events: &[Value]) -> Vec<String> {
-    let mut problems = Vec::new();
-    for event in events {
-        let params = &event["params"];
-        match event["method"].as_str().unwrap_or_default() {
-            "Runtime.consoleAPICalled"
-                if matches!(params["type"].as_str(), Some("error" | "assert")) =>
-            {
-                problems.push(format!("{page}: console error: {}", params["args"]));
-            }
-            "Runtime.exceptionThrown" => problems.push(format!(
-                "{page}: uncaught exception: {}",
-                params["exceptionDetails"]
-            )),
-            "Log.entryAdded" if params["entry"]["level"] == "error" => problems.push(format!(
-                "{page}: console error: {}",
-                params["entry"]["text"].as_str().unwrap_or_default()
-            )),
-            "Network.requestWillBeSent" => {
-                let url = params["request"]["url"].as_str().unwrap_or_default();
-                if !(url.starts_with("file:") || url.starts_with("data:")) {
-                    problems.push(format!("{page}: requested {url} from the network"));
-                }
-            }
-            "Network.loadingFailed" => problems.push(format!(
-                "{page}: a resource failed to load: {}",
-                params["errorText"].as_str().unwrap_or_default()
-            )),
-            _ => {}
-        }
-    }
-    problems
 }
 
 /// Presses a key in the page, as a reader would.
@@ -136,7 +86,7 @@ fn click(browser: &mut Browser, selector: &str) {
 #[test]
 fn the_stepper_walks_the_trace_with_the_snapshot_numbers() {
     let _one = one_browser();
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(chromium) = chromium_or_skip("the interactive test") else {
         return;
     };
     let workspace = Workspace::new(&workspace_root());
@@ -352,7 +302,7 @@ fn answer_script(index: usize, choice: Option<usize>, number: Option<&str>) -> S
 #[test]
 fn every_checkpoint_grades_right_and_wrong_answers() {
     let _one = one_browser();
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(chromium) = chromium_or_skip("the interactive test") else {
         return;
     };
     let workspace = Workspace::new(&workspace_root());
@@ -494,7 +444,7 @@ const FIGURE_OPEN: &str = "document.querySelector('.figure-zoom') !== null";
 #[test]
 fn figure_text_is_legible_at_its_displayed_size() {
     let _one = one_browser();
-    let Some(chromium) = chromium_or_skip() else {
+    let Some(chromium) = chromium_or_skip("the interactive test") else {
         return;
     };
     let book = built_book();

@@ -1,11 +1,10 @@
 //! `cargo book serve` in a real browser: a page open in Chromium reloads by itself after its
 //! source is edited and the book rebuilt (the script the server adds to every page).
 
-use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use book_tests::cdp::{Browser, find_chromium};
+use book_tests::cdp::{Browser, chromium_or_skip};
 use book_tools::LiveServer;
 
 /// The test's "book build": `src/page.md` becomes `site/page.html`.
@@ -17,14 +16,7 @@ fn build(src: &Path, site: &Path) -> Result<(), String> {
 
 #[test]
 fn an_open_page_reloads_after_its_source_is_edited() {
-    let Some(chromium) = find_chromium() else {
-        let message =
-            "no Chromium found (install Debian's `chromium`, or set CHROMIUM=/path/to/chrome)";
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "{message}: CI must run the browser test; .ci/run installs it"
-        );
-        let _ = writeln!(std::io::stderr(), "SKIPPED the live-reload test: {message}");
+    let Some(chromium) = chromium_or_skip("the live-reload test") else {
         return;
     };
     let dir = std::env::temp_dir().join(format!("book-serve-reload-{}", std::process::id()));
