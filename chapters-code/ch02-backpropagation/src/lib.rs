@@ -4,6 +4,8 @@
 //!   batch-first, reused by every later chapter;
 //! - [`loss`]: the one [`Loss`] abstraction: mean squared error and softmax with
 //!   cross-entropy, each with its value and the gradient where backpropagation starts;
+//! - [`inputs`]: a batch's inputs as the first layer reads them, dense or only the
+//!   non-zero values ([`SparseRows`]);
 //! - [`hand_trace`]: the chapter's 2→2→1 network traced step by step;
 //! - [`gradient_check`]: central differences that verify `backward`;
 //! - [`listings`]: the code and outputs shown in the book;
@@ -16,6 +18,7 @@
 pub mod figures;
 pub mod gradient_check;
 pub mod hand_trace;
+pub mod inputs;
 #[cfg(feature = "book")]
 pub mod listings;
 pub mod loss;
@@ -36,6 +39,7 @@ pub mod exercises;
 pub use gradient_check::{
     GradientCheck, GradientCheckFailure, GradientCheckReport, gradient_check,
 };
+pub use inputs::{InputBatch, SparseRows};
 pub use loss::{Activation, Loss, MeanSquaredError, SoftmaxCrossEntropy};
 pub use network::{Gradients, Network, NetworkError};
 

@@ -7,8 +7,9 @@
 use std::fmt;
 
 use bookkit::NumpyRng;
-use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, ShapeBuilder};
 
+use crate::inputs::InputBatch;
 use crate::loss::Activation;
 
 /// What went wrong when building or running a [`Network`].
@@ -130,7 +131,7 @@ impl Gradients {
             weights: network
                 .weights
                 .iter()
-                .map(|w| Array2::zeros(w.raw_dim()))
+                .map(|w| Array2::zeros(w.raw_dim().f()))
                 .collect(),
             biases: network
                 .biases
@@ -227,7 +228,7 @@ impl Network {
         for pair in layer_sizes.windows(2) {
             let (n_in, n_out) = (pair[0], pair[1]);
             let scale = (2.0 / n_in as f64).sqrt();
-            weights.push(rng.randn_matrix(n_out, n_in) * scale);
+            weights.push(column_major(rng.randn_matrix(n_out, n_in) * scale));
             biases.push(Array1::zeros(n_out));
         }
         Ok(Self {
@@ -288,7 +289,7 @@ impl Network {
             }
         }
         Ok(Self {
-            weights,
+            weights: weights.into_iter().map(column_major).collect(),
             biases,
             output: Activation::Sigmoid,
             activations: None,
@@ -394,16 +395,38 @@ impl Network {
         &self,
         inputs: ArrayView2<'_, f64>,
     ) -> Result<Vec<Array2<f64>>, NetworkError> {
-        self.check_batch(inputs.dim(), self.inputs(), "inputs")?;
+        let layers = self.forward_layers(&inputs)?;
         let mut activations = vec![inputs.to_owned()];
-        for (i, (w, b)) in self.weights.iter().zip(&self.biases).enumerate() {
-            let a_prev = &activations[i]; // (examples × n_in)
-            let mut z = a_prev.dot(&w.t()) + b; // (examples × n_out)
-            self.activation(i).apply(&mut z);
-            activations.push(z);
-        }
+        activations.extend(layers);
         Ok(activations)
     }
+    // ANCHOR_END: forward_batch
+
+    // ANCHOR: forward_layers
+    /// [`forward_batch`](Self::forward_batch) for inputs stored any way (dense or
+    /// [`SparseRows`](crate::inputs::SparseRows)): the activations of every layer, the inputs
+    /// left out, the outputs last. Only the first layer's product reads the inputs.
+    ///
+    /// # Errors
+    /// [`NetworkError::BatchShape`] when `inputs` has no rows or the wrong number of columns.
+    pub fn forward_layers(
+        &self,
+        inputs: &impl InputBatch,
+    ) -> Result<Vec<Array2<f64>>, NetworkError> {
+        self.check_batch(inputs.dim(), self.inputs(), "inputs")?;
+        let mut layers: Vec<Array2<f64>> = Vec::with_capacity(self.weights.len());
+        for (i, (w, b)) in self.weights.iter().zip(&self.biases).enumerate() {
+            let mut z = match layers.last() {
+                None => inputs.times_transposed(w), // (examples × n_in)·(n_in × n_out)
+                Some(a_prev) => a_prev.dot(&w.t()),
+            };
+            z += b; // b added to every row
+            self.activation(i).apply(&mut z);
+            layers.push(z);
+        }
+        Ok(layers)
+    }
+    // ANCHOR_END: forward_layers
     // ANCHOR_END: forward_batch
 
     // ANCHOR: forward
@@ -475,27 +498,50 @@ impl Network {
         output_deltas: Array2<f64>,
     ) -> Result<Gradients, NetworkError> {
         self.check_activations(activations, output_deltas.dim())?;
+        self.backward_layers(&activations[0].view(), &activations[1..], output_deltas)
+    }
+    // ANCHOR_END: backward
+
+    // ANCHOR: backward_layers
+    /// [`backward_batch`](Self::backward_batch) for inputs stored any way: `layers` are
+    /// [`forward_layers`](Self::forward_layers)' activations for these `inputs`.
+    ///
+    /// # Errors
+    /// [`NetworkError::BatchShape`] when the inputs, activations or deltas do not fit.
+    pub fn backward_layers(
+        &self,
+        inputs: &impl InputBatch,
+        layers: &[Array2<f64>],
+        output_deltas: Array2<f64>,
+    ) -> Result<Gradients, NetworkError> {
+        self.check_batch(inputs.dim(), self.inputs(), "inputs")?;
+        self.check_layers(layers, output_deltas.dim())?;
         let (mut weights, mut biases) = (Vec::new(), Vec::new()); // filled last layer first
         // 1. The error signal from above, already through the output's activation (step 2):
         //    delta = dL/dz of the output layer, one row per example.
         let mut delta = output_deltas;
         for i in (0..self.weights.len()).rev() {
-            let a_prev = &activations[i]; // this layer's input, one row per example
-            // 3. Weight gradient: Σ over the examples of delta · a_prevᵀ, that is Δᵀ·A_prev.
-            weights.push(delta.t().dot(a_prev));
+            // 3. Weight gradient: Σ over the examples of delta · a_prevᵀ, that is Δᵀ·A_prev,
+            //    where A_prev is this layer's input, one row per example.
+            let gradient = match i {
+                0 => inputs.transposed_times(delta.view()),
+                _ => delta.t().dot(&layers[i - 1]),
+            };
+            weights.push(column_major(gradient));
             // 4. Bias gradient: delta, summed over the examples.
             biases.push(delta.sum_axis(Axis(0)));
             if i > 0 {
                 // 5. Pass the error signal back through the weights: dL/da_prev = Δ·W ...
                 let dl_da = delta.dot(&self.weights[i]);
                 // 2. ... times the layer below's activation derivative: its delta.
-                delta = dl_da * &a_prev.mapv(sigmoid_derivative);
+                delta = dl_da * &layers[i - 1].mapv(sigmoid_derivative);
             }
         }
         weights.reverse();
         biases.reverse();
         Ok(Gradients { weights, biases })
     }
+    // ANCHOR_END: backward_layers
     // ANCHOR_END: backward
 
     /// Gradient descent: every parameter moves by `-learning_rate ·` its gradient.
@@ -573,16 +619,41 @@ impl Network {
         activations: &[Array2<f64>],
         deltas: (usize, usize),
     ) -> Result<(), NetworkError> {
-        let sizes = self.layer_sizes();
-        if activations.len() != sizes.len() {
+        let layers = self.weights.len() + 1;
+        if activations.len() != layers {
             return Err(NetworkError::BatchShape {
                 what: "activations",
-                expected: format!("{} matrices (the input and every layer)", sizes.len()),
+                expected: format!("{layers} matrices (the input and every layer)"),
                 given: (activations.len(), 0),
             });
         }
+        let (rows, inputs) = (deltas.0, self.inputs());
+        if activations[0].dim() != (rows, inputs) {
+            return Err(NetworkError::BatchShape {
+                what: "activations",
+                expected: format!("{rows} × {inputs}, as forward_batch returns them"),
+                given: activations[0].dim(),
+            });
+        }
+        self.check_layers(&activations[1..], deltas)
+    }
+
+    /// Checks the activations of every layer (inputs left out) and the output deltas.
+    fn check_layers(
+        &self,
+        layers: &[Array2<f64>],
+        deltas: (usize, usize),
+    ) -> Result<(), NetworkError> {
+        if layers.len() != self.weights.len() {
+            return Err(NetworkError::BatchShape {
+                what: "activations",
+                expected: format!("{} matrices (one per layer)", self.weights.len()),
+                given: (layers.len(), 0),
+            });
+        }
         let rows = deltas.0;
-        for (a, &size) in activations.iter().zip(&sizes) {
+        for (a, w) in layers.iter().zip(&self.weights) {
+            let size = w.nrows();
             if a.dim() != (rows, size) {
                 return Err(NetworkError::BatchShape {
                     what: "activations",
@@ -593,6 +664,18 @@ impl Network {
         }
         self.check_batch(deltas, self.outputs(), "output deltas")
     }
+}
+
+/// `matrix` with the same values, stored column by column: each column of a weight matrix
+/// (the weights leaving one input) is then one contiguous run in memory, which is what the
+/// sparse first layer ([`SparseRows`](crate::inputs::SparseRows)) reads.
+fn column_major(matrix: Array2<f64>) -> Array2<f64> {
+    if matrix.t().is_standard_layout() {
+        return matrix;
+    }
+    let mut by_column = Array2::zeros(matrix.raw_dim().f());
+    by_column.assign(&matrix);
+    by_column
 }
 
 /// The outer product `u · vᵀ` as a matrix.

@@ -86,3 +86,40 @@ fn the_batched_and_the_one_example_paths_agree_on_random_networks() {
         );
     }
 }
+
+#[test]
+fn the_sparse_and_the_dense_first_layer_agree_on_random_networks() {
+    use ch02_backpropagation::{Loss, MeanSquaredError, SparseRows};
+    use ndarray::Array2;
+    for seed in 0..300 {
+        let mut rng = NumpyRng::seed(seed);
+        let layers = between(&mut rng, 2, 4);
+        let sizes: Vec<usize> = (0..layers).map(|_| between(&mut rng, 1, 40)).collect();
+        let net = Network::from_rng(&sizes, &mut rng).expect("sizes 1 to 40");
+        let examples = between(&mut rng, 1, 9);
+        let n_in = sizes[0];
+        // Inputs like images: most values exactly 0.
+        let values = rng.uniform_vec(0.0, 1.0, examples * n_in);
+        let inputs = Array2::from_shape_vec((examples, n_in), values)
+            .expect("shape")
+            .mapv(|v| if v < 0.7 { 0.0 } else { v });
+        let sparse = SparseRows::from_dense(inputs.view());
+        let dense = net.forward_batch(inputs.view()).expect("fits");
+        let layers_of_sparse = net.forward_layers(&sparse).expect("fits");
+        for (a, b) in dense[1..].iter().zip(&layers_of_sparse) {
+            let off_by = (a - b).mapv(f64::abs).fold(0.0, |m: f64, &d| m.max(d));
+            assert!(off_by < 1e-12, "seed {seed}, {sizes:?}: off by {off_by:e}");
+        }
+        let targets = Array2::from_elem(dense[layers - 1].raw_dim(), 0.5);
+        let deltas = MeanSquaredError.output_deltas(dense[layers - 1].view(), targets.view());
+        let from_dense = net.backward_batch(&dense, deltas.clone()).expect("fits");
+        let from_sparse = net
+            .backward_layers(&sparse, &dense[1..], deltas)
+            .expect("fits");
+        let difference = max_difference(&from_dense, &from_sparse);
+        assert!(
+            difference < 1e-12,
+            "seed {seed}, {sizes:?}: off by {difference:e}"
+        );
+    }
+}

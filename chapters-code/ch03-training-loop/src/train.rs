@@ -11,8 +11,8 @@ use bookkit::NumpyRng;
 use ch01_loss_functions::loss::mse;
 
 use crate::data::Dataset;
-use ch02_backpropagation::{Activation, Gradients, Loss, Network, NetworkError};
-use ndarray::{Array2, ArrayView2};
+use ch02_backpropagation::{Activation, Gradients, InputBatch, Loss, Network, NetworkError};
+use ndarray::{Array2, ArrayView2, Axis};
 
 /// What went wrong while training.
 #[derive(Debug, Clone, PartialEq)]
@@ -338,14 +338,7 @@ pub fn train_epoch(
     let mut total_loss = 0.0;
     for (step, indices) in order.chunks(batch_size).enumerate() {
         let (inputs, targets) = data.batch(indices)?;
-        total_loss += train_batch(
-            net,
-            inputs.view(),
-            targets.view(),
-            loss,
-            learning_rate,
-            step,
-        )?;
+        total_loss += train_batch(net, &inputs, targets.view(), loss, learning_rate, step)?;
     }
     Ok(total_loss / data.len() as f64)
 }
@@ -362,7 +355,7 @@ pub fn train_epoch(
 /// gradient is NaN or infinite (the weights are then left as they were).
 pub fn train_batch(
     net: &mut Network,
-    inputs: ArrayView2<'_, f64>,
+    inputs: &impl InputBatch,
     targets: ArrayView2<'_, f64>,
     loss: &dyn Loss,
     learning_rate: f64,
@@ -370,7 +363,7 @@ pub fn train_batch(
 ) -> Result<f64, TrainError> {
     check_learning_rate(learning_rate)?;
     check_output(net, loss)?;
-    let activations = net.forward_batch(inputs)?; // 1. forward pass
+    let activations = net.forward_layers(inputs)?; // 1. forward pass
     let outputs = activations[activations.len() - 1].view();
     check_targets(outputs.dim(), targets.dim())?;
     let batch_loss = loss.total(outputs, targets); // 2. loss
@@ -381,14 +374,14 @@ pub fn train_batch(
         });
     }
     let deltas = loss.output_deltas(outputs, targets);
-    let sum = net.backward_batch(&activations, deltas)?; // 3. backward pass
+    let sum = net.backward_layers(inputs, &activations, deltas)?; // 3. backward pass
     if !sum.is_finite() {
         return Err(TrainError::NonFinite {
             step,
             loss: f64::NAN,
         });
     }
-    apply_mean(net, &sum, inputs.nrows(), learning_rate); // 4. update
+    apply_mean(net, &sum, inputs.dim().0, learning_rate); // 4. update
     Ok(batch_loss)
 }
 // ANCHOR_END: train_batch
@@ -427,23 +420,38 @@ fn check_targets(outputs: (usize, usize), targets: (usize, usize)) -> Result<(),
 /// Gradient descent along the mean of summed gradients: every parameter `p` becomes
 /// `p - rate · (g / count)` (a division, as numpy does, not a reciprocal), in one pass.
 fn apply_mean(net: &mut Network, sum: &Gradients, count: usize, learning_rate: f64) {
-    let count = count as f64;
     let (weights, biases) = net.parameters_mut();
-    for (w, g) in weights.iter_mut().zip(&sum.weights) {
-        ndarray::Zip::from(w)
-            .and(g)
-            .for_each(|p, &g| *p -= learning_rate * (g / count));
-    }
-    for (b, g) in biases.iter_mut().zip(&sum.biases) {
-        ndarray::Zip::from(b)
-            .and(g)
-            .for_each(|p, &g| *p -= learning_rate * (g / count));
+    let pairs = weights
+        .iter_mut()
+        .zip(&sum.weights)
+        .map(|(w, g)| (w.view_mut(), g.view()));
+    let bias_pairs = biases.iter_mut().zip(&sum.biases).map(|(b, g)| {
+        (
+            b.view_mut().insert_axis(Axis(0)),
+            g.view().insert_axis(Axis(0)),
+        )
+    });
+    for (p, g) in pairs.chain(bias_pairs) {
+        let zip = ndarray::Zip::from(p).and(g);
+        if count.is_power_of_two() {
+            // g · (1/count) is exactly g / count here (both are that quotient rounded once:
+            // 1/count is a power of two, exact), and a multiplication is far faster.
+            let inverse = 1.0 / count as f64;
+            zip.for_each(|p, &g| *p -= learning_rate * (g * inverse));
+        } else {
+            let count = count as f64;
+            zip.for_each(|p, &g| *p -= learning_rate * (g / count));
+        }
     }
 }
 
 // ANCHOR: examples
 /// Labelled examples that a training loop can cut into mini-batches.
 pub trait Examples {
+    /// How a batch's inputs are stored: a matrix (`Array2<f64>`), or only their non-zero
+    /// values (`SparseRows`, for inputs that are mostly zeros).
+    type Inputs: InputBatch;
+
     /// How many examples there are.
     fn len(&self) -> usize;
 
@@ -456,11 +464,13 @@ pub trait Examples {
     ///
     /// # Errors
     /// [`TrainError::Data`] when an index is out of range or the examples cannot be stacked.
-    fn batch(&self, indices: &[usize]) -> Result<(Array2<f64>, Array2<f64>), TrainError>;
+    fn batch(&self, indices: &[usize]) -> Result<(Self::Inputs, Array2<f64>), TrainError>;
 }
 // ANCHOR_END: examples
 
 impl Examples for Dataset {
+    type Inputs = Array2<f64>;
+
     fn len(&self) -> usize {
         self.inputs.len().min(self.targets.len())
     }

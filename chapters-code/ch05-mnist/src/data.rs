@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use ndarray::Array2;
 
 use bookkit::NumpyRng;
+use ch02_backpropagation::SparseRows;
 use ch03_training_loop::{Examples, TrainError};
 
 use crate::idx::{self, IdxError};
@@ -203,6 +204,11 @@ impl Digits {
         self.labels.is_empty()
     }
 
+    /// The same images with only their inked pixels (see [`Inked`]).
+    pub fn inked(&self) -> Inked<'_> {
+        Inked::new(self)
+    }
+
     /// The raw pixels of example `index`.
     ///
     /// # Panics
@@ -328,12 +334,71 @@ impl Examples for Digits {
         self.labels.len()
     }
 
+    type Inputs = Array2<f64>;
+
     fn batch(&self, indices: &[usize]) -> Result<(Array2<f64>, Array2<f64>), TrainError> {
         self.check(indices)?;
         Ok((self.inputs(indices), self.targets(indices)))
     }
 }
 // ANCHOR_END: examples
+
+// ANCHOR: inked
+/// The same images with only their inked pixels (about 150 of 784), found once: Chapter 3's
+/// training loop gets each batch's inputs as [`SparseRows`], which the first layer multiplies
+/// about five times faster than a dense matrix, with the same result.
+#[derive(Debug, Clone)]
+pub struct Inked<'a> {
+    digits: &'a Digits,
+    /// Where each image's pixels start in `positions` and `bytes`, and one past the last.
+    starts: Vec<usize>,
+    /// The position (0–783) of every inked pixel, image after image.
+    positions: Vec<u16>,
+    /// Its value (1–255).
+    bytes: Vec<u8>,
+}
+
+impl<'a> Inked<'a> {
+    /// Finds the inked pixels of every image of `digits`.
+    pub fn new(digits: &'a Digits) -> Self {
+        let mut inked = Self {
+            digits,
+            starts: vec![0],
+            positions: Vec::new(),
+            bytes: Vec::new(),
+        };
+        for image in digits.pixels.chunks_exact(PIXELS) {
+            for (position, &byte) in (0u16..).zip(image) {
+                if byte != 0 {
+                    inked.positions.push(position);
+                    inked.bytes.push(byte);
+                }
+            }
+            inked.starts.push(inked.positions.len());
+        }
+        inked
+    }
+}
+
+impl Examples for Inked<'_> {
+    type Inputs = SparseRows;
+
+    fn len(&self) -> usize {
+        self.digits.len()
+    }
+
+    fn batch(&self, indices: &[usize]) -> Result<(SparseRows, Array2<f64>), TrainError> {
+        self.digits.check(indices)?;
+        let mut inputs = SparseRows::with_capacity(PIXELS, indices.len(), indices.len() * 200);
+        for &index in indices {
+            let range = self.starts[index]..self.starts[index + 1];
+            let pixels = self.positions[range.clone()].iter().zip(&self.bytes[range]);
+            inputs.push_row(pixels.map(|(&p, &b)| (usize::from(p), PIXEL_VALUE[usize::from(b)])));
+        }
+        Ok((inputs, self.digits.targets(indices)))
+    }
+}
+// ANCHOR_END: inked
 
 fn read_digits(dir: &Path, images_name: &str, labels_name: &str) -> Result<Digits, DataError> {
     let images_path = dir.join(images_name);

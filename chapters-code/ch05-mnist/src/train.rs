@@ -15,7 +15,7 @@ use ch04_training_in_practice::debugging::{EpochLog, Symptom, diagnose};
 use ch04_training_in_practice::monitor::EarlyStopping;
 use ndarray::{Array2, Axis};
 
-use crate::data::{Digits, PIXELS, Split};
+use crate::data::{PIXELS, Split};
 
 /// How the learning rate changes from epoch to epoch.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -217,38 +217,39 @@ pub fn argmax(values: impl IntoIterator<Item = f64>) -> usize {
 }
 
 // ANCHOR: evaluate
-/// Runs `network` over `digits` a thousand images at a time (Chapter 2's `forward_batch`)
-/// and counts the predictions (the largest output) that match the labels.
+/// Runs `network` over `examples` a thousand at a time (Chapter 2's forward pass) and counts
+/// the predictions (the largest output) that match the labels (the one in each one-hot
+/// target).
 ///
 /// # Errors
 /// [`RunError`] when the images or labels do not fit the network.
 pub fn evaluate(
     network: &Network,
     loss: &dyn Loss,
-    digits: &Digits,
+    examples: &impl Examples,
 ) -> Result<Evaluation, RunError> {
     let mut evaluation = Evaluation {
         predictions: Vec::new(),
         correct: 0,
         loss: 0.0,
     };
-    let all: Vec<usize> = (0..digits.len()).collect();
+    let all: Vec<usize> = (0..examples.len()).collect();
     for chunk in all.chunks(1000) {
-        let (inputs, targets) = digits.batch(chunk)?;
-        let mut activations = network.forward_batch(inputs.view())?;
+        let (inputs, targets) = examples.batch(chunk)?;
+        let mut activations = network.forward_layers(&inputs)?;
         let outputs = activations.pop().unwrap_or_default();
         evaluation.loss += loss.total(outputs.view(), targets.view());
-        for (row, &index) in outputs.rows().into_iter().zip(chunk) {
-            let predicted = argmax(row.iter().copied());
+        for (output, target) in outputs.rows().into_iter().zip(targets.rows()) {
+            let predicted = argmax(output.iter().copied());
             evaluation
                 .predictions
                 .push(u8::try_from(predicted).unwrap_or(u8::MAX));
-            if predicted == usize::from(digits.labels[index]) {
+            if predicted == argmax(target.iter().copied()) {
                 evaluation.correct += 1;
             }
         }
     }
-    evaluation.loss /= digits.len().max(1) as f64;
+    evaluation.loss /= examples.len().max(1) as f64;
     Ok(evaluation)
 }
 // ANCHOR_END: evaluate
@@ -349,14 +350,18 @@ impl Observer for Quiet {
     fn epoch_done(&mut self, _: Progress, _: &EpochStats) {}
 }
 
-/// The length of the mean gradient of `loss` over the first [`HEALTH_EXAMPLES`] of `digits`.
-fn gradient_norm(network: &Network, loss: &dyn Loss, digits: &Digits) -> Result<f64, RunError> {
-    let indices: Vec<usize> = (0..digits.len().min(HEALTH_EXAMPLES)).collect();
-    let (inputs, targets) = digits.batch(&indices)?;
-    let activations = network.forward_batch(inputs.view())?;
+/// The length of the mean gradient of `loss` over the first [`HEALTH_EXAMPLES`] of `examples`.
+fn gradient_norm(
+    network: &Network,
+    loss: &dyn Loss,
+    examples: &impl Examples,
+) -> Result<f64, RunError> {
+    let indices: Vec<usize> = (0..examples.len().min(HEALTH_EXAMPLES)).collect();
+    let (inputs, targets) = examples.batch(&indices)?;
+    let activations = network.forward_layers(&inputs)?;
     let outputs = activations[activations.len() - 1].view();
     let deltas = loss.output_deltas(outputs, targets.view());
-    let mut gradients = network.backward_batch(&activations, deltas)?;
+    let mut gradients = network.backward_layers(&inputs, &activations, deltas)?;
     gradients.scale(1.0 / indices.len().max(1) as f64);
     Ok(gradients.norm())
 }
@@ -382,25 +387,27 @@ pub fn train(
     let mut network = config.network(&mut rng)?;
     let mut stopping = EarlyStopping::new(None);
     let mut history = Vec::new();
+    // Only the inked pixels of each image, found once (see "Under the Hood").
+    let (train_images, validation_images) = (data.train.inked(), data.validation.inked());
     for epoch in 0..config.epochs {
         let learning_rate = config.schedule.rate(config.learning_rate, epoch);
         let started = Instant::now();
         let train_loss = train_epoch(
             &mut network,
-            &data.train,
+            &train_images,
             config.loss,
             learning_rate,
             config.batch_size,
             &mut rng,
         )?;
         let seconds = started.elapsed().as_secs_f64();
-        let validation = evaluate(&network, config.loss, &data.validation)?;
+        let validation = evaluate(&network, config.loss, &validation_images)?;
         // Lower is better for early stopping: the validation error rate.
         stopping.observe(epoch, 1.0 - validation.accuracy(), &network);
         let stats = EpochStats {
             learning_rate,
             train_loss,
-            gradient_norm: gradient_norm(&network, config.loss, &data.train)?,
+            gradient_norm: gradient_norm(&network, config.loss, &train_images)?,
             validation,
             seconds,
         };
@@ -447,6 +454,7 @@ pub fn classify(network: &Network, pixels: &[u8]) -> Result<(usize, Vec<f64>), R
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::data::Digits;
 
     #[test]
     fn step_schedule_halves_every_few_epochs() {
