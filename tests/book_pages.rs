@@ -1,6 +1,8 @@
 //! Book-level checks: the pages show only what the code produced.
 //!
 //! - every `{{#…}}` directive resolves (file, anchor, snapshot, fact, figure);
+//! - the code right above an output is the code that prints it, or a helper the page names as
+//!   one; an anchor named like a listing shows that listing (one name per listing);
 //! - no page types an output by hand: no Rust code, no output-like blocks, and no literal
 //!   number with three or more decimals outside directives;
 //! - every page is in `SUMMARY.md` and every `SUMMARY.md` entry exists;
@@ -30,6 +32,20 @@ fn every_directive_resolves() {
     assert!(
         problems.is_empty(),
         "unresolved directives:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// One name per listing, and no output under code that is not its own: see
+/// `book_tools::pairing` for the rules (an output is under its listing's own code, or under a
+/// `{{#code … helper-of <listing>}}` block, or under no code of its section).
+#[test]
+fn every_output_is_under_its_own_code_or_a_named_helper() {
+    let problems =
+        book_tools::pairing::problems(&workspace_root()).expect("the pages are readable");
+    assert!(
+        problems.is_empty(),
+        "code and output do not pair up:\n{}",
         problems.join("\n")
     );
 }

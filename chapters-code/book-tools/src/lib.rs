@@ -4,6 +4,7 @@
 //! | directive | becomes |
 //! |---|---|
 //! | `{{#code ch01-loss-functions/src/loss.rs:mse}}` | the code between `// ANCHOR: mse` and `// ANCHOR_END: mse` |
+//! | `{{#code ch03-training-loop/src/runs.rs:batch_run helper-of mini_batches}}` | the same, captioned as a helper that the listing `mini_batches` calls, right above its output (see [`pairing`]) |
 //! | `{{#run ch01-loss-functions mse_step_by_step}}` | the run command and the listing's snapshot |
 //! | `{{#fact ch01-loss-functions ce_ratio}}` | one value from the chapter's `facts` snapshot |
 //! | `{{#figure ch01-loss-functions loss_curves Alt text}}` | the figure's SVG snapshot as an image |
@@ -35,6 +36,7 @@ mod directives;
 pub mod index;
 pub mod math;
 pub mod numbering;
+pub mod pairing;
 pub mod playground;
 pub mod quiz;
 pub mod serve;

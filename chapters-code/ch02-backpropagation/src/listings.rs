@@ -5,12 +5,15 @@ use std::fmt::Write;
 use bookkit::BookResult;
 use bookkit::fmt::{array1, matrix, num, vector};
 use ch01_loss_functions::loss::mse;
-use ndarray::{Array1, Array2, Axis, array};
+use ndarray::{Array1, Array2, Axis, arr1, array};
 
 use crate::gradient_check::{
     GradientCheck, GradientCheckReport, Parameter, gradient_check, network_loss,
 };
-use crate::hand_trace::{HandTrace, INPUT, LEARNING_RATE, TARGET, TwoLayer, forward, update};
+use crate::hand_trace::{
+    HandTrace, INPUT, LEARNING_RATE, TARGET, TwoLayer, forward, hidden_layer, loss, output_layer,
+    update,
+};
 use crate::loss::{Loss, MeanSquaredError};
 use crate::network::{Gradients, Network, NetworkError};
 use crate::solutions::{ex2_1, ex2_2};
@@ -40,7 +43,7 @@ pub fn hand_trace_step() -> BookResult<HandTraceStep> {
     let trace = HandTrace::run(&before, &x, &target)?;
     let after = update(&before, &trace.output, &trace.hidden, LEARNING_RATE);
     let new_forward = forward(&after, &x);
-    let new_loss = crate::hand_trace::loss(&new_forward, &target)?;
+    let new_loss = loss(&new_forward, &target)?;
     Ok(HandTraceStep {
         before,
         after,
@@ -50,9 +53,10 @@ pub fn hand_trace_step() -> BookResult<HandTraceStep> {
     })
 }
 
-/// Step 1: the forward pass.
+// ANCHOR: step1_forward
+/// Step 1 on the hand-trace network: the forward pass, every value printed.
 pub fn step1_forward() -> BookResult<String> {
-    let f = HandTrace::chapter()?.forward;
+    let f = forward(&TwoLayer::hand_trace(), &arr1(&INPUT));
     let mut out = String::new();
     writeln!(out, "z1 = {}", array1(&f.z1, 4))?;
     writeln!(out, "a1 = {}", array1(&f.a1, 4))?;
@@ -60,20 +64,26 @@ pub fn step1_forward() -> BookResult<String> {
     writeln!(out, "a2 = {}", array1(&f.a2, 4))?;
     Ok(out)
 }
+// ANCHOR_END: step1_forward
 
-/// Step 2: the loss.
+// ANCHOR: step2_loss
+/// Step 2: the loss of the prediction.
 pub fn step2_loss() -> BookResult<String> {
-    let trace = HandTrace::chapter()?;
+    let f = forward(&TwoLayer::hand_trace(), &arr1(&INPUT));
+    let mse = loss(&f, &arr1(&TARGET))?;
     let mut out = String::new();
-    writeln!(out, "Prediction: {:.4}", trace.forward.a2[0])?;
+    writeln!(out, "Prediction: {:.4}", f.a2[0])?;
     writeln!(out, "Target:     {:.4}", TARGET[0])?;
-    writeln!(out, "MSE loss:   {:.4}", trace.loss)?;
+    writeln!(out, "MSE loss:   {mse:.4}")?;
     Ok(out)
 }
+// ANCHOR_END: step2_loss
 
+// ANCHOR: step3_output_layer
 /// Step 3: backward through the output layer.
 pub fn step3_output_layer() -> BookResult<String> {
-    let o = HandTrace::chapter()?.output;
+    let f = forward(&TwoLayer::hand_trace(), &arr1(&INPUT));
+    let o = output_layer(&f, &arr1(&TARGET));
     let mut out = String::new();
     writeln!(out, "dL/da2  = {}", array1(&o.dl_da2, 4))?;
     writeln!(out, "da2/dz2 = {}", array1(&o.da2_dz2, 4))?;
@@ -82,10 +92,15 @@ pub fn step3_output_layer() -> BookResult<String> {
     writeln!(out, "dL/db2  = {}", array1(&o.dl_db2, 4))?;
     Ok(out)
 }
+// ANCHOR_END: step3_output_layer
 
+// ANCHOR: step4_hidden_layer
 /// Step 4: backward through the hidden layer.
 pub fn step4_hidden_layer() -> BookResult<String> {
-    let h = HandTrace::chapter()?.hidden;
+    let (net, x) = (TwoLayer::hand_trace(), arr1(&INPUT));
+    let f = forward(&net, &x);
+    let o = output_layer(&f, &arr1(&TARGET));
+    let h = hidden_layer(&net, &x, &f, &o);
     let mut out = String::new();
     writeln!(out, "dL/da1  = {}", array1(&h.dl_da1, 4))?;
     writeln!(out, "da1/dz1 = {}", array1(&h.da1_dz1, 4))?;
@@ -94,6 +109,7 @@ pub fn step4_hidden_layer() -> BookResult<String> {
     writeln!(out, "dL/db1  = {}", array1(&h.dl_db1, 4))?;
     Ok(out)
 }
+// ANCHOR_END: step4_hidden_layer
 
 /// Two matrices side by side, `before -> after`, row by row.
 fn before_after(label: &str, before: &Array2<f64>, after: &Array2<f64>) -> String {
@@ -117,41 +133,46 @@ fn before_after(label: &str, before: &Array2<f64>, after: &Array2<f64>) -> Strin
     out
 }
 
+// ANCHOR: step5_update
 /// Step 5: the gradient descent update, and the new prediction.
 pub fn step5_update() -> BookResult<String> {
-    let step = hand_trace_step()?;
-    let (before, after) = (&step.before, &step.after);
+    let (net, x, target) = (TwoLayer::hand_trace(), arr1(&INPUT), arr1(&TARGET));
+    let trace = HandTrace::run(&net, &x, &target)?; // steps 1 to 4, as above
+    let new = update(&net, &trace.output, &trace.hidden, LEARNING_RATE);
+    let new_forward = forward(&new, &x);
+    let new_loss = loss(&new_forward, &target)?;
+
     let mut out = String::new();
     writeln!(out, "Learning rate {LEARNING_RATE}: before -> after")?;
-    out.push_str(&before_after("W2", &before.w2, &after.w2));
+    out.push_str(&before_after("W2", &net.w2, &new.w2));
     writeln!(
         out,
         "b2: {}  ->  {}",
-        array1(&before.b2, 4),
-        array1(&after.b2, 4)
+        array1(&net.b2, 4),
+        array1(&new.b2, 4)
     )?;
-    out.push_str(&before_after("W1", &before.w1, &after.w1));
+    out.push_str(&before_after("W1", &net.w1, &new.w1));
     writeln!(
         out,
         "b1: {}  ->  {}",
-        array1(&before.b1, 4),
-        array1(&after.b1, 4)
+        array1(&net.b1, 4),
+        array1(&new.b1, 4)
     )?;
     writeln!(out)?;
-    let old_prediction = step.trace.forward.a2[0];
+    let (old_prediction, old_loss) = (trace.forward.a2[0], trace.loss);
     writeln!(
         out,
-        "Old prediction: {old_prediction:.4}  (loss {:.4})",
-        step.trace.loss
+        "Old prediction: {old_prediction:.4}  (loss {old_loss:.4})"
     )?;
     writeln!(
         out,
-        "New prediction: {:.4}  (loss {:.4})",
-        step.new_prediction, step.new_loss
+        "New prediction: {:.4}  (loss {new_loss:.4})",
+        new_forward.a2[0]
     )?;
-    writeln!(out, "Loss decreased: {}", step.new_loss < step.trace.loss)?;
+    writeln!(out, "Loss decreased: {}", new_loss < old_loss)?;
     Ok(out)
 }
+// ANCHOR_END: step5_update
 
 /// The largest absolute difference between two sets of gradients of the same shape.
 pub fn max_difference(a: &Gradients, b: &Gradients) -> f64 {

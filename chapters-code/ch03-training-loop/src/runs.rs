@@ -46,7 +46,7 @@ pub const SINGLE_TARGET: [f64; 1] = [1.0];
 /// Learning rate of the single-example run.
 pub const SINGLE_LEARNING_RATE: f64 = 1.0;
 
-// ANCHOR: single_example
+// ANCHOR: single_example_run
 /// Ten training steps on one example, with the loss and the new prediction after each.
 pub fn single_example_run(steps: usize) -> Result<Vec<StepRow>, TrainError> {
     let mut net = Network::new(&LAYERS, SEED)?;
@@ -67,7 +67,7 @@ pub fn single_example_run(steps: usize) -> Result<Vec<StepRow>, TrainError> {
     }
     Ok(rows)
 }
-// ANCHOR_END: single_example
+// ANCHOR_END: single_example_run
 
 /// The single-example run of the chapter (10 steps), computed once.
 pub fn single_example() -> Result<&'static [StepRow], TrainError> {

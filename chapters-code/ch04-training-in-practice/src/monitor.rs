@@ -117,7 +117,7 @@ impl Fit {
     }
 }
 
-// ANCHOR: early_stopping
+// ANCHOR: early_stopping_struct
 /// Early stopping: after every epoch, a held-out measure (lower is better: a loss, or an error
 /// rate) is compared with the best so far; a new best keeps a copy of the weights. With a
 /// `patience`, training should stop once that many epochs have passed without a new best.
@@ -161,7 +161,7 @@ impl EarlyStopping {
         self.best
     }
 }
-// ANCHOR_END: early_stopping
+// ANCHOR_END: early_stopping_struct
 
 // ANCHOR: fit
 /// Trains `net` on `train` one in-order pass per epoch; after every epoch, measures the loss

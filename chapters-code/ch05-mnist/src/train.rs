@@ -32,7 +32,7 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    // ANCHOR: schedule
+    // ANCHOR: schedule_rate
     /// The learning rate of epoch `epoch` (counting from 0) for a starting rate `initial`.
     pub fn rate(self, initial: f64, epoch: usize) -> f64 {
         match self {
@@ -43,7 +43,7 @@ impl Schedule {
             }
         }
     }
-    // ANCHOR_END: schedule
+    // ANCHOR_END: schedule_rate
 
     /// A short description for tables.
     pub fn describe(self) -> String {
