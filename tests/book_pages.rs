@@ -7,15 +7,18 @@
 //!   number with three or more decimals outside directives;
 //! - every page is in `SUMMARY.md` and every `SUMMARY.md` entry exists;
 //! - the built HTML book contains no unexpanded directive;
+//! - no line of a code or output block is wider than the page's column (`CODE_COLUMNS`);
 //! - every internal link of the built book points to a page that exists and to an anchor that
 //!   page has (a glossary entry pointing at a renamed heading fails here, naming the link);
 //! - the built book loads no script, stylesheet or font from the network (it works offline).
 
 use book_tests::site::{
-    attribute_values, built_book, check_link, files_with_extension, is_external,
+    attribute_values, built_book, check_link, code_blocks, files_with_extension, is_external,
     remote_resources_in_css, remote_resources_in_html, remote_resources_in_js,
 };
-use book_tests::{fenced_blocks, hand_written_text, long_decimals, pages, workspace_root};
+use book_tests::{
+    CODE_COLUMNS, fenced_blocks, hand_written_text, long_decimals, pages, workspace_root,
+};
 use book_tools::{Workspace, expand_pages};
 
 #[test]
@@ -147,6 +150,43 @@ fn built_book_has_every_directive_expanded() {
     assert!(
         chapter_one.contains("MSE loss:    0.0200"),
         "chapter 1 shows the MSE output"
+    );
+}
+
+/// No line of a code or output block of the built book is longer than [`CODE_COLUMNS`]
+/// characters, the width the content column shows without scrolling sideways (a longer line
+/// is cut off at the column's edge until the reader scrolls the block).
+#[test]
+fn no_code_or_output_line_is_wider_than_the_column() {
+    let book = built_book();
+    let mut problems = Vec::new();
+    let mut lines = 0;
+    for file in files_with_extension(book, &["html"]) {
+        let page = file
+            .strip_prefix(book)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let html = std::fs::read_to_string(&file).expect("HTML pages are UTF-8");
+        for block in code_blocks(&html) {
+            for line in block.lines() {
+                lines += 1;
+                let width = line.chars().count();
+                if width > CODE_COLUMNS {
+                    problems.push(format!(
+                        "{page}: {width} characters (at most {CODE_COLUMNS}): {line}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(lines > 1000, "only {lines} lines of code and output found");
+    let problems = book_tests::without_print_page_echoes(problems);
+    assert!(
+        problems.is_empty(),
+        "{} lines run past the column: wrap the comment, or print a shorter line (and \
+         review the snapshot):\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }
 

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use bookkit::BookResult;
-use bookkit::fmt::{array1, matrix, num, vector};
+use bookkit::fmt::{array1, matrix, num, vector, wrap};
 use ch01_loss_functions::loss::mse;
 use ndarray::{Array1, Array2, Axis, arr1, array};
 
@@ -11,8 +11,8 @@ use crate::gradient_check::{
     GradientCheck, GradientCheckReport, Parameter, gradient_check, network_loss,
 };
 use crate::hand_trace::{
-    HandTrace, INPUT, LEARNING_RATE, TARGET, TwoLayer, forward, hidden_layer, loss, output_layer,
-    update,
+    HandTrace, INPUT, LEARNING_RATE, TARGET, TwoLayer, forward, hidden_layer, loss,
+    output_layer, update,
 };
 use crate::loss::{Loss, MeanSquaredError};
 use crate::network::{Gradients, Network, NetworkError};
@@ -118,7 +118,8 @@ fn before_after(label: &str, before: &Array2<f64>, after: &Array2<f64>) -> Strin
         .lines()
         .map(str::to_string)
         .collect();
-    let right: Vec<String> = matrix(after, 4, 0).lines().map(str::to_string).collect();
+    let right: Vec<String> =
+        matrix(after, 4, 0).lines().map(str::to_string).collect();
     let width = left.iter().map(String::len).max().unwrap_or(0);
     let mut out = String::new();
     for (row, (l, r)) in left.iter().zip(&right).enumerate() {
@@ -192,7 +193,8 @@ pub fn max_difference(a: &Gradients, b: &Gradients) -> f64 {
 }
 
 // ANCHOR: loop_matches_trace
-/// `Network::backward`'s loop on the hand-trace network gives the hand-traced gradients.
+/// `Network::backward`'s loop on the hand-trace network gives the hand-traced
+/// gradients.
 pub fn loop_matches_trace() -> BookResult<String> {
     let mut net = TwoLayer::hand_trace().to_network()?;
     net.forward(&INPUT)?;
@@ -231,7 +233,7 @@ pub fn ndarray_basics() -> BookResult<String> {
     writeln!(out, "x.mapv(|v| v * v) = {}", array1(&x.mapv(|v| v * v), 2))?;
     // A batch: one example per row. Matrix times matrix is `dot` too.
     let batch = array![[1.0, 2.0], [0.0, 1.0]]; // 2 examples of 2 inputs
-    let z = batch.dot(&w.t()) + &b; // (2 × 2)·(2 × 3) = 2 × 3, then b added to each row
+    let z = batch.dot(&w.t()) + &b; // (2 × 2)·(2 × 3) = 2 × 3, b added to every row
     writeln!(out, "batch.dot(&w.t()) + &b =\n  {}", matrix(&z, 2, 2))?;
     // Views: a row, a column, a slice of rows, all without copying.
     writeln!(
@@ -254,7 +256,8 @@ pub fn ndarray_basics() -> BookResult<String> {
 // ANCHOR_END: ndarray_basics
 
 // ANCHOR: batch_matches_examples
-/// One `backward_batch` over three examples equals three one-example `backward`s, summed.
+/// One `backward_batch` over three examples equals three one-example `backward`s,
+/// summed.
 pub fn batch_matches_examples() -> BookResult<String> {
     let mut net = Network::new(&[2, 3, 2], 7)?;
     let inputs = array![[1.0, 2.0], [0.5, -1.0], [-2.0, 0.3]]; // one example per row
@@ -295,7 +298,8 @@ pub fn batch_matches_examples() -> BookResult<String> {
 // ANCHOR_END: batch_matches_examples
 
 // ANCHOR: backward_demo
-/// The reusable `Network`: seed 0, a 2 → 2 → 1 network, one forward and one backward pass.
+/// The reusable `Network`: seed 0, a 2 → 2 → 1 network, one forward and one backward
+/// pass.
 pub fn backward_demo() -> BookResult<String> {
     let mut net = Network::new(&[2, 2, 1], 0)?;
     let x = [1.0, 2.0];
@@ -327,7 +331,7 @@ fn verdict(report: GradientCheckReport) -> String {
             "Ok: all {checked} gradients agree (largest relative difference {})\n",
             bookkit::fmt::sci(largest, 1)
         ),
-        Err(failure) => format!("Err: {failure}\n"),
+        Err(failure) => wrap(&format!("Err: {failure}\n"), 2),
     }
 }
 
@@ -364,7 +368,7 @@ pub fn network_errors() -> BookResult<String> {
     net.forward(&[1.0, 2.0])?;
     writeln!(out, "net.backward(&[1.0, 0.0])")?;
     writeln!(out, "  {}", show(net.backward(&[1.0, 0.0])))?;
-    Ok(out)
+    Ok(wrap(&out, 5)) // long lines wrapped to the page, continuing under the message
 }
 // ANCHOR_END: network_errors
 
@@ -432,8 +436,12 @@ pub fn exercise_2_2() -> BookResult<String> {
     let mut net = exercise_2_2_network()?;
     let prediction = net.forward(&EX2_2_INPUT)?;
     let gradients = ex2_2::backward(&net, &EX2_2_TARGET)?;
-    let report =
-        GradientCheck::default().compare(&mut net, &EX2_2_INPUT, &EX2_2_TARGET, &gradients)?;
+    let report = GradientCheck::default().compare(
+        &mut net,
+        &EX2_2_INPUT,
+        &EX2_2_TARGET,
+        &gradients,
+    )?;
     let mut out = String::new();
     writeln!(
         out,
@@ -454,15 +462,16 @@ pub fn exercise_2_2() -> BookResult<String> {
 }
 
 // ANCHOR: factor_two_gradient
-/// The guide's output gradient `2(a - t)`: right for a sum of squares, twice too large for the
-/// mean over n = 2 outputs that the loss computes.
+/// The guide's output gradient `2(a - t)`: right for a sum of squares, twice too
+/// large for the mean over n = 2 outputs that the loss computes.
 pub fn guide_output_gradient(output: &Array1<f64>, target: &[f64]) -> Array1<f64> {
     (output - &Array1::from(target.to_vec())).mapv(|difference| 2.0 * difference)
 }
 // ANCHOR_END: factor_two_gradient
 
 // ANCHOR: check_from_output_gradient
-/// Gradient-checks the exercise 2.2 network with backward started from `output_gradient`.
+/// Gradient-checks the exercise 2.2 network with backward started from
+/// `output_gradient`.
 ///
 /// # Errors
 /// Only if the fixed shapes were wrong.
@@ -472,8 +481,12 @@ pub fn check_from_output_gradient(
     let mut net = exercise_2_2_network()?;
     let output = net.forward(&EX2_2_INPUT)?;
     let gradients = net.backward_from(output_gradient(&output, &EX2_2_TARGET))?;
-    let report =
-        GradientCheck::default().compare(&mut net, &EX2_2_INPUT, &EX2_2_TARGET, &gradients)?;
+    let report = GradientCheck::default().compare(
+        &mut net,
+        &EX2_2_INPUT,
+        &EX2_2_TARGET,
+        &gradients,
+    )?;
     Ok((gradients, report))
 }
 // ANCHOR_END: check_from_output_gradient

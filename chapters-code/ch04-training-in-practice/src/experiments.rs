@@ -87,7 +87,8 @@ pub fn noisy_split() -> &'static Split {
 }
 
 // ANCHOR: run_fit
-/// A fresh network of `layers` (seed 42) fitted to the six points, watched on the held-out ones.
+/// A fresh network of `layers` (seed 42) fitted to the six points, watched on the
+/// held-out ones.
 fn run_fit(layers: &[usize], options: &FitOptions) -> BookResult<Fit> {
     let split = noisy_split();
     Ok(fit(
