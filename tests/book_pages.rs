@@ -6,6 +6,8 @@
 //! - no page types an output by hand: no Rust code, no output-like blocks, and no literal
 //!   number with three or more decimals outside directives;
 //! - every page is in `SUMMARY.md` and every `SUMMARY.md` entry exists;
+//! - every `{{#guide-differs …}}` note is well-formed and used once, shows different numbers on
+//!   its two sides, and quotes the guide verbatim;
 //! - the built HTML book contains no unexpanded directive;
 //! - no line of a code or output block is wider than the page's column (`CODE_COLUMNS`);
 //! - every internal link of the built book points to a page that exists and to an anchor that
@@ -85,6 +87,50 @@ fn no_output_or_number_is_typed_by_hand() {
     assert!(
         problems.is_empty(),
         "hand-typed output:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The guide (the Python/numpy tutorial the book follows): `BOOK_GUIDE` if set, else
+/// `../shared/guide/training-and-backprop.md` beside the checkout. It is not part of the
+/// repository; without it the quotes are not checked, and the test says so.
+fn guide_text() -> Option<String> {
+    let path = std::env::var_os("BOOK_GUIDE").map_or_else(
+        || workspace_root().join("../shared/guide/training-and-backprop.md"),
+        std::path::PathBuf::from,
+    );
+    let text = std::fs::read_to_string(&path).ok();
+    if text.is_none() {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED the guide quotes of book/guide-differences.toml: no guide at {} (set \
+             BOOK_GUIDE=/path/to/training-and-backprop.md)",
+            path.display()
+        );
+    }
+    text
+}
+
+/// Every side note where the book's number differs from the guide's printed one is
+/// well-formed: it names a note of `book/guide-differences.toml`, each note is placed exactly
+/// once, its book side resolves from a snapshot or a fact and shows other numbers than its
+/// guide side, its reason types no long number, and (when the guide is at hand) every quote
+/// occurs in the guide verbatim.
+#[test]
+fn every_guide_difference_note_is_well_formed_and_quotes_the_guide() {
+    let root = workspace_root();
+    let workspace = Workspace::new(&root);
+    let pages = book_tools::index::book_pages(&root).expect("the pages are readable");
+    let uses: usize = pages
+        .iter()
+        .map(|(_, text)| text.matches("{{#guide-differs ").count())
+        .sum();
+    assert!(uses >= 15, "only {uses} guide-difference notes in the book");
+    let problems = book_tools::guide::problems(&workspace, &pages, guide_text().as_deref());
+    assert!(
+        problems.is_empty(),
+        "guide-difference notes:\n{}",
         problems.join("\n")
     );
 }

@@ -250,8 +250,8 @@ fn expand_one(workspace: &Workspace, inner: &str) -> Result<String, String> {
         _ => Err(
             "unknown directive; use `code <crate>/<file>[:<anchor>] [helper-of <listing>]`, \
              `run <crate> <listing>`, \
-             `fact <crate> <key>`, `figure <crate> <name> <caption>`, `data <crate> <figure>` \
-             or `ref <crate> <anchor-or-run:listing>`"
+             `fact <crate> <key>`, `figure <crate> <name> <caption>`, `data <crate> <figure>`, \
+             `ref <crate> <anchor-or-run:listing>` or `guide-differs <id>`"
                 .to_string(),
         ),
     }
@@ -299,7 +299,9 @@ pub fn expand_numbered_page(
     let mut numbered = numbered.iter();
     for (start, end, inner) in find_directives(page) {
         expanded.push_str(&page[copied_up_to..start]);
-        let result = if let Some(target) = inner.strip_prefix("ref ") {
+        let result = if let Some(id) = inner.strip_prefix("guide-differs ") {
+            crate::guide::expand(workspace, numbering, name, id.trim())
+        } else if let Some(target) = inner.strip_prefix("ref ") {
             match target.split_whitespace().collect::<Vec<_>>().as_slice() {
                 [package, listing] => numbering.reference(name, package, listing),
                 _ => Err(

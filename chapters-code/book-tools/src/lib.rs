@@ -11,6 +11,7 @@
 //! | `{{#data ch01-loss-functions loss_curves}}` | the run command and the figure's data snapshot |
 //! | `{{#stepper ch02-backpropagation stepper_data}}` | the backpropagation stepper: the listing's data and its container (see [`stepper`]) |
 //! | `{{#quiz ch03}}` | the checkpoint questions of `book/quizzes/ch03.toml` (see [`quiz`]) |
+//! | `{{#guide-differs backward-demo}}` | a side note: what the guide prints, what this book's run prints (from its snapshot), and why (see [`guide`]) |
 //! | `{{#ref ch01-loss-functions mse_step_by_step}}` | "Listing 1-2", linked: the code block of that anchor (`run:<listing>`: its output block; see [`numbering`]) |
 //!
 //! Every `{{#code …}}` and `{{#run …}}` block gets a caption "Listing N-M" with the file it
@@ -33,6 +34,7 @@
 //! includes in the page and succeeds).
 
 mod directives;
+pub mod guide;
 pub mod index;
 pub mod math;
 pub mod numbering;
