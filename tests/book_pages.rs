@@ -1,19 +1,26 @@
 //! Book-level checks: the pages show only what the code produced.
 //!
 //! - every `{{#…}}` directive resolves (file, anchor, snapshot, fact, figure);
+//! - the code right above an output is the code that prints it, or a helper the page names as
+//!   one; an anchor named like a listing shows that listing (one name per listing);
 //! - no page types an output by hand: no Rust code, no output-like blocks, and no literal
 //!   number with three or more decimals outside directives;
 //! - every page is in `SUMMARY.md` and every `SUMMARY.md` entry exists;
+//! - every `{{#guide-differs …}}` note is well-formed and used once, shows different numbers on
+//!   its two sides, and quotes the guide verbatim;
 //! - the built HTML book contains no unexpanded directive;
+//! - no line of a code or output block is wider than the page's column (`CODE_COLUMNS`);
 //! - every internal link of the built book points to a page that exists and to an anchor that
 //!   page has (a glossary entry pointing at a renamed heading fails here, naming the link);
 //! - the built book loads no script, stylesheet or font from the network (it works offline).
 
 use book_tests::site::{
-    attribute_values, built_book, check_link, files_with_extension, is_external,
+    attribute_values, built_book, check_link, code_blocks, files_with_extension, is_external,
     remote_resources_in_css, remote_resources_in_html, remote_resources_in_js,
 };
-use book_tests::{fenced_blocks, hand_written_text, long_decimals, pages, workspace_root};
+use book_tests::{
+    CODE_COLUMNS, fenced_blocks, hand_written_text, long_decimals, pages, workspace_root,
+};
 use book_tools::{Workspace, expand_pages};
 
 #[test]
@@ -30,6 +37,20 @@ fn every_directive_resolves() {
     assert!(
         problems.is_empty(),
         "unresolved directives:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// One name per listing, and no output under code that is not its own: see
+/// `book_tools::pairing` for the rules (an output is under its listing's own code, or under a
+/// `{{#code … helper-of <listing>}}` block, or under no code of its section).
+#[test]
+fn every_output_is_under_its_own_code_or_a_named_helper() {
+    let problems =
+        book_tools::pairing::problems(&workspace_root()).expect("the pages are readable");
+    assert!(
+        problems.is_empty(),
+        "code and output do not pair up:\n{}",
         problems.join("\n")
     );
 }
@@ -66,6 +87,50 @@ fn no_output_or_number_is_typed_by_hand() {
     assert!(
         problems.is_empty(),
         "hand-typed output:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// The guide (the Python/numpy tutorial the book follows): `BOOK_GUIDE` if set, else
+/// `../shared/guide/training-and-backprop.md` beside the checkout. It is not part of the
+/// repository; without it the quotes are not checked, and the test says so.
+fn guide_text() -> Option<String> {
+    let path = std::env::var_os("BOOK_GUIDE").map_or_else(
+        || workspace_root().join("../shared/guide/training-and-backprop.md"),
+        std::path::PathBuf::from,
+    );
+    let text = std::fs::read_to_string(&path).ok();
+    if text.is_none() {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED the guide quotes of book/guide-differences.toml: no guide at {} (set \
+             BOOK_GUIDE=/path/to/training-and-backprop.md)",
+            path.display()
+        );
+    }
+    text
+}
+
+/// Every side note where the book's number differs from the guide's printed one is
+/// well-formed: it names a note of `book/guide-differences.toml`, each note is placed exactly
+/// once, its book side resolves from a snapshot or a fact and shows other numbers than its
+/// guide side, its reason types no long number, and (when the guide is at hand) every quote
+/// occurs in the guide verbatim.
+#[test]
+fn every_guide_difference_note_is_well_formed_and_quotes_the_guide() {
+    let root = workspace_root();
+    let workspace = Workspace::new(&root);
+    let pages = book_tools::index::book_pages(&root).expect("the pages are readable");
+    let uses: usize = pages
+        .iter()
+        .map(|(_, text)| text.matches("{{#guide-differs ").count())
+        .sum();
+    assert!(uses >= 15, "only {uses} guide-difference notes in the book");
+    let problems = book_tools::guide::problems(&workspace, &pages, guide_text().as_deref());
+    assert!(
+        problems.is_empty(),
+        "guide-difference notes:\n{}",
         problems.join("\n")
     );
 }
@@ -131,6 +196,43 @@ fn built_book_has_every_directive_expanded() {
     assert!(
         chapter_one.contains("MSE loss:    0.0200"),
         "chapter 1 shows the MSE output"
+    );
+}
+
+/// No line of a code or output block of the built book is longer than [`CODE_COLUMNS`]
+/// characters, the width the content column shows without scrolling sideways (a longer line
+/// is cut off at the column's edge until the reader scrolls the block).
+#[test]
+fn no_code_or_output_line_is_wider_than_the_column() {
+    let book = built_book();
+    let mut problems = Vec::new();
+    let mut lines = 0;
+    for file in files_with_extension(book, &["html"]) {
+        let page = file
+            .strip_prefix(book)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let html = std::fs::read_to_string(&file).expect("HTML pages are UTF-8");
+        for block in code_blocks(&html) {
+            for line in block.lines() {
+                lines += 1;
+                let width = line.chars().count();
+                if width > CODE_COLUMNS {
+                    problems.push(format!(
+                        "{page}: {width} characters (at most {CODE_COLUMNS}): {line}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(lines > 1000, "only {lines} lines of code and output found");
+    let problems = book_tests::without_print_page_echoes(problems);
+    assert!(
+        problems.is_empty(),
+        "{} lines run past the column: wrap the comment, or print a shorter line (and \
+         review the snapshot):\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }
 

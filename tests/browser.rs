@@ -6,6 +6,8 @@
 //! - every internal link points to a page of the book, and to an anchor that page has;
 //! - no raw `{{#` directive text is visible;
 //! - the search box finds "backpropagation";
+//! - no code or output block scrolls sideways, and the column holds exactly `CODE_COLUMNS`
+//!   characters of code (the width `tests/book_pages.rs` checks every line against);
 //! - nothing is requested from the network: every resource is a `file:` or `data:` URL.
 //!
 //! Screenshots of two pages go to `tests/artifacts/` (ignored by git). Without Chromium the
@@ -16,7 +18,7 @@ use std::path::Path;
 
 use book_tests::cdp::{Browser, chromium_or_skip, event_problems};
 use book_tests::site::{built_book, chapter_pages, check_link, is_external, percent_decode};
-use book_tests::workspace_root;
+use book_tests::{CODE_COLUMNS, workspace_root};
 use serde_json::Value;
 
 const WIDTH: u32 = 1200;
@@ -47,6 +49,22 @@ const INSPECT: &str = r#"(async () => {
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
     rawDirective: document.body.innerText.includes('{{#'),
     katex: document.querySelectorAll('.katex').length,
+    // How many characters of code fit in a block's line, measured with a probe of 100.
+    codeColumns: (() => {
+      const code = document.querySelector('main pre > code');
+      if (!code) return null;
+      const probe = document.createElement('span');
+      probe.textContent = 'x'.repeat(100);
+      code.appendChild(probe);
+      const width = probe.getBoundingClientRect().width / 100;
+      probe.remove();
+      const style = getComputedStyle(code);
+      const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+      return Math.floor((code.clientWidth - padding) / width);
+    })(),
+    scrolling: [...document.querySelectorAll('main pre > code')]
+      .filter(code => code.scrollWidth > code.clientWidth)
+      .map(code => code.textContent.trim().split(String.fromCharCode(10))[0].slice(0, 60)),
     katexFontLoaded: document.fonts.check('16px KaTeX_Main'),
   };
 })()"#;
@@ -91,6 +109,7 @@ fn every_page_works_in_a_real_browser() {
         }
         check_images(page, &found, &mut problems);
         check_links(book, &base, page, &found, &mut problems);
+        check_code_width(page, &found, &mut problems);
         if found["rawDirective"] == Value::Bool(true) {
             problems.push(format!("{page}: raw `{{{{#` directive text is visible"));
         }
@@ -114,6 +133,26 @@ fn every_page_works_in_a_real_browser() {
         "in the browser:\n{}",
         problems.join("\n")
     );
+}
+
+/// No block scrolls sideways, and the column holds exactly [`CODE_COLUMNS`] characters (the
+/// print page lays the book out without the sidebar, so only its scrolling is checked).
+fn check_code_width(page: &str, found: &Value, problems: &mut Vec<String>) {
+    for first_line in found["scrolling"].as_array().into_iter().flatten() {
+        problems.push(format!(
+            "{page}: a code block scrolls sideways (it starts `{}`)",
+            first_line.as_str().unwrap_or_default()
+        ));
+    }
+    if let Some(columns) = found["codeColumns"].as_u64()
+        && page != "print.html"
+        && usize::try_from(columns).ok() != Some(CODE_COLUMNS)
+    {
+        problems.push(format!(
+            "{page}: a code line holds {columns} characters, but CODE_COLUMNS is \
+             {CODE_COLUMNS}: measure again and update bookkit::fmt::COLUMNS"
+        ));
+    }
 }
 
 fn check_images(page: &str, found: &Value, problems: &mut Vec<String>) {

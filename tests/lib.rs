@@ -15,6 +15,10 @@ pub fn workspace_root() -> PathBuf {
     book_workspace::workspace_root().unwrap_or_else(|error| panic!("{error}"))
 }
 
+/// The longest line, in characters, that a code or output block shows without scrolling
+/// sideways (how it was measured: [`bookkit::fmt::COLUMNS`]).
+pub use bookkit::fmt::COLUMNS as CODE_COLUMNS;
+
 /// Every markdown page under `book/`, as (file name, text), sorted by name.
 pub fn pages() -> Vec<(String, String)> {
     let dir = workspace_root().join("book");

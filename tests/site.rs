@@ -231,6 +231,48 @@ pub fn remote_resources_in_js(js: &str) -> Vec<String> {
     urls
 }
 
+/// The text of every `<pre><code …>…</code></pre>` block of `html`, tags removed and entities
+/// decoded: what the reader sees in the code and output blocks (mdBook highlights code in the
+/// browser, so the built file holds the plain text).
+pub fn code_blocks(html: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<pre><code") {
+        rest = &rest[start..];
+        let Some(open_end) = rest.find('>') else {
+            break;
+        };
+        let Some(close) = rest.find("</code></pre>") else {
+            break;
+        };
+        let inner = &rest[open_end + 1..close.max(open_end + 1)];
+        let mut text = String::with_capacity(inner.len());
+        let mut in_tag = false;
+        for c in inner.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                _ if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        blocks.push(decode_entities(&text));
+        rest = &rest[close + "</code></pre>".len()..];
+    }
+    blocks
+}
+
+/// `&lt;`, `&gt;`, `&quot;`, `&#39;`, `&#x27;` and `&amp;` decoded (what mdBook's markdown
+/// renderer escapes in code).
+fn decode_entities(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
 fn is_remote(url: &str) -> bool {
     let url = url.trim();
     url.starts_with("http://") || url.starts_with("https://") || url.starts_with("//")
@@ -248,6 +290,13 @@ mod tests {
             attribute_values(html, "a", "href"),
             vec!["x.html#a", "y.html?a=1&b=2"]
         );
+    }
+
+    #[test]
+    fn code_blocks_are_plain_text() {
+        let html = "<p>x</p><pre><code class=\"language-rust\">a &lt;b&gt; &amp;&amp; \
+                    <span class=\"h\">c</span>\nd</code></pre><pre><code>e</code></pre>";
+        assert_eq!(code_blocks(html), vec!["a <b> && c\nd", "e"]);
     }
 
     #[test]

@@ -217,7 +217,9 @@ fn expand_one(workspace: &Workspace, inner: &str) -> Result<String, String> {
     let kind = words.next().unwrap_or_default();
     let args: Vec<&str> = words.collect();
     match (kind, args.as_slice()) {
-        ("code", [spec]) => Ok(format!("```rust\n{}\n```", workspace.code(spec)?)),
+        ("code", [spec] | [spec, crate::numbering::HELPER_OF, _]) => {
+            Ok(format!("```rust\n{}\n```", workspace.code(spec)?))
+        }
         // Outputs are fenced as `text`: highlighted as shell, an output line like `4-> …`
         // would turn red.
         ("run", [package, listing]) => {
@@ -246,9 +248,10 @@ fn expand_one(workspace: &Workspace, inner: &str) -> Result<String, String> {
         ("stepper", [package, listing]) => crate::stepper::expand(workspace, package, listing),
         ("quiz", [name]) => crate::quiz::expand(workspace, name),
         _ => Err(
-            "unknown directive; use `code <crate>/<file>[:<anchor>]`, `run <crate> <listing>`, \
-             `fact <crate> <key>`, `figure <crate> <name> <caption>`, `data <crate> <figure>` \
-             or `ref <crate> <anchor-or-run:listing>`"
+            "unknown directive; use `code <crate>/<file>[:<anchor>] [helper-of <listing>]`, \
+             `run <crate> <listing>`, \
+             `fact <crate> <key>`, `figure <crate> <name> <caption>`, `data <crate> <figure>`, \
+             `ref <crate> <anchor-or-run:listing>` or `guide-differs <id>`"
                 .to_string(),
         ),
     }
@@ -296,7 +299,9 @@ pub fn expand_numbered_page(
     let mut numbered = numbered.iter();
     for (start, end, inner) in find_directives(page) {
         expanded.push_str(&page[copied_up_to..start]);
-        let result = if let Some(target) = inner.strip_prefix("ref ") {
+        let result = if let Some(id) = inner.strip_prefix("guide-differs ") {
+            crate::guide::expand(workspace, numbering, name, id.trim())
+        } else if let Some(target) = inner.strip_prefix("ref ") {
             match target.split_whitespace().collect::<Vec<_>>().as_slice() {
                 [package, listing] => numbering.reference(name, package, listing),
                 _ => Err(
@@ -306,14 +311,22 @@ pub fn expand_numbered_page(
                 ),
             }
         } else {
-            let caption = if crate::numbering::block_of(inner).is_some() {
-                numbered
-                    .next()
-                    .map(|block| crate::numbering::caption(block))
+            let block = if crate::numbering::block_of(inner).is_some() {
+                numbered.next()
             } else {
                 None
             };
-            expand_one(workspace, inner).map(|text| caption.unwrap_or_default() + &text)
+            let caption = block.map(|block| crate::numbering::caption(block));
+            match block {
+                Some(b) if b.helper_of.is_some() && b.helper_output.is_none() => Err(format!(
+                    "a helper must be shown right above the output of the listing that uses \
+                     it, but the next output block on this page is not \
+                     `{{{{#run {} {}}}}}`",
+                    b.package,
+                    b.helper_of.as_deref().unwrap_or_default()
+                )),
+                _ => expand_one(workspace, inner).map(|text| caption.unwrap_or_default() + &text),
+            }
         };
         match result {
             Ok(text) => expanded.push_str(&text),
@@ -467,6 +480,18 @@ mod tests {
         assert_eq!(
             expand_pages(&workspace, &pages)[1].as_ref().unwrap(),
             "See [Listing 1-1](ch01-a.md#listing-1-1)."
+        );
+    }
+
+    #[test]
+    fn a_helper_without_its_listings_output_below_is_an_error() {
+        let (_dir, workspace) = workspace_with_a_secret();
+        let page = "{{#code ch01-x/src/lib.rs:f helper-of demo}}\n";
+        let errors = expand_page(&workspace, page).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].problem.contains("`{{#run ch01-x demo}}`"),
+            "{errors:?}"
         );
     }
 

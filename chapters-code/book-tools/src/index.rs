@@ -1,6 +1,6 @@
 //! `cargo book index`: every listing with its code (file:line), its snapshot, the page and
 //! "Listing N-M" numbers that show it, and the command that runs its test; then every numbered
-//! block of the book with the file and line it comes from.
+//! block of the book with the file and line it comes from (and, for a helper, its listing).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -211,9 +211,14 @@ pub fn index(root: &Path) -> Result<String, String> {
     }
     let _ = writeln!(out, "Numbered blocks: Listing N-M → page → file:line");
     for block in numbering.blocks() {
+        let helper = block
+            .helper_of
+            .as_ref()
+            .map(|listing| format!(" (a helper of the listing {listing})"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "  {} → book/{} → {}",
+            "  {} → book/{} → {}{helper}",
             block.title(),
             block.page,
             block_location(root, block)

@@ -4,12 +4,14 @@
 //! | directive | becomes |
 //! |---|---|
 //! | `{{#code ch01-loss-functions/src/loss.rs:mse}}` | the code between `// ANCHOR: mse` and `// ANCHOR_END: mse` |
+//! | `{{#code ch03-training-loop/src/runs.rs:batch_run helper-of mini_batches}}` | the same, captioned as a helper that the listing `mini_batches` calls, right above its output (see [`pairing`]) |
 //! | `{{#run ch01-loss-functions mse_step_by_step}}` | the run command and the listing's snapshot |
 //! | `{{#fact ch01-loss-functions ce_ratio}}` | one value from the chapter's `facts` snapshot |
 //! | `{{#figure ch01-loss-functions loss_curves Alt text}}` | the figure's SVG snapshot as an image |
 //! | `{{#data ch01-loss-functions loss_curves}}` | the run command and the figure's data snapshot |
 //! | `{{#stepper ch02-backpropagation stepper_data}}` | the backpropagation stepper: the listing's data and its container (see [`stepper`]) |
 //! | `{{#quiz ch03}}` | the checkpoint questions of `book/quizzes/ch03.toml` (see [`quiz`]) |
+//! | `{{#guide-differs backward-demo}}` | a side note: what the guide prints, what this book's run prints (from its snapshot), and why (see [`guide`]) |
 //! | `{{#ref ch01-loss-functions mse_step_by_step}}` | "Listing 1-2", linked: the code block of that anchor (`run:<listing>`: its output block; see [`numbering`]) |
 //!
 //! Every `{{#code …}}` and `{{#run …}}` block gets a caption "Listing N-M" with the file it
@@ -32,9 +34,11 @@
 //! includes in the page and succeeds).
 
 mod directives;
+pub mod guide;
 pub mod index;
 pub mod math;
 pub mod numbering;
+pub mod pairing;
 pub mod playground;
 pub mod quiz;
 pub mod serve;

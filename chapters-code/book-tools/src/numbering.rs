@@ -7,6 +7,10 @@
 //! of the same chapter, like Chapter 5 and its appendix, continue one numbering). Prose cites
 //! a block with `{{#ref <crate> <anchor-or-listing>}}`: the code block of that anchor, or,
 //! with `run:<listing>`, the output block of that listing.
+//!
+//! A code block written `{{#code <crate>/<file>:<anchor> helper-of <listing>}}` is a helper
+//! shown right above the output of the listing that uses it: its caption says so and links to
+//! that output (see [`crate::pairing`] for the rule it serves).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -37,6 +41,11 @@ pub struct Numbered {
     /// The file the block comes from, relative to the repository: the source file (code) or
     /// the snapshot (output).
     pub file: String,
+    /// For a code block marked `helper-of <listing>`: that listing.
+    pub helper_of: Option<String>,
+    /// For such a helper: the label ("3-6") of the output block of its listing, the next
+    /// output block on the page, when it is that listing's (`None` otherwise: an error).
+    pub helper_output: Option<String>,
 }
 
 impl Numbered {
@@ -84,6 +93,18 @@ pub fn chapter_label(page: &str) -> String {
     }
 }
 
+/// The keyword that marks a code block as a helper of a listing:
+/// `{{#code <crate>/<file>:<anchor> helper-of <listing>}}`.
+pub const HELPER_OF: &str = "helper-of";
+
+/// The listing a `{{#code … helper-of <listing>}}` directive names, if it is one.
+pub fn helper_of(inner: &str) -> Option<&str> {
+    match inner.split_whitespace().collect::<Vec<_>>().as_slice() {
+        ["code", _, keyword, listing] if *keyword == HELPER_OF => Some(listing),
+        _ => None,
+    }
+}
+
 /// The block a `{{#code …}}` or `{{#run …}}` directive shows, without its number:
 /// (kind, crate, name, file relative to the repository). `None` for any other directive.
 pub fn block_of(inner: &str) -> Option<(BlockKind, String, String, String)> {
@@ -91,7 +112,7 @@ pub fn block_of(inner: &str) -> Option<(BlockKind, String, String, String)> {
     let kind = words.next()?;
     let args: Vec<&str> = words.collect();
     match (kind, args.as_slice()) {
-        ("code", [spec]) => {
+        ("code", [spec] | [spec, HELPER_OF, _]) => {
             let (file, anchor) = match spec.rsplit_once(':') {
                 Some((file, anchor)) => (file, Some(anchor)),
                 None => (*spec, None),
@@ -138,7 +159,23 @@ impl Numbering {
                     package,
                     name,
                     file,
+                    helper_of: helper_of(inner).map(str::to_string),
+                    helper_output: None,
                 });
+            }
+            // A helper's output is the next output block of the page, if it is its listing's.
+            for (at, &index) in indices.iter().enumerate() {
+                let Some(listing) = numbering.blocks[index].helper_of.clone() else {
+                    continue;
+                };
+                let package = numbering.blocks[index].package.clone();
+                let output = indices[at + 1..]
+                    .iter()
+                    .map(|&i| &numbering.blocks[i])
+                    .find(|b| b.kind == BlockKind::Run)
+                    .filter(|b| b.package == package && b.name == listing)
+                    .map(|b| b.label.clone());
+                numbering.blocks[index].helper_output = output;
             }
             numbering.by_page.insert(page.to_string(), indices);
         }
@@ -206,9 +243,20 @@ pub fn caption(block: &Numbered) -> String {
         "<a class=\"listing-number\" href=\"#{id}\">{}</a>",
         block.title()
     );
+    let helper = match (&block.helper_of, &block.helper_output) {
+        (Some(listing), Some(output)) => format!(
+            ", a helper of the listing <code>{listing}</code> (its output: \
+             <a href=\"#listing-{}\">Listing {output}</a>)",
+            output.to_lowercase()
+        ),
+        (Some(listing), None) => {
+            format!(", a helper of the listing <code>{listing}</code>")
+        }
+        _ => String::new(),
+    };
     match block.kind {
         BlockKind::Code => format!(
-            "<p class=\"listing-caption\" id=\"{id}\">{number}: <code class=\"listing-file\">{}</code></p>\n\n",
+            "<p class=\"listing-caption\" id=\"{id}\">{number}: <code class=\"listing-file\">{}</code>{helper}</p>\n\n",
             block.file
         ),
         BlockKind::Run => format!(
@@ -285,6 +333,25 @@ mod tests {
         );
         assert!(numbering.reference("ch01-x.md", "c1", "g").is_err());
         assert!(numbering.reference("ch01-x.md", "c2", "f").is_err());
+    }
+
+    #[test]
+    fn a_helper_is_captioned_with_its_listings_output() {
+        let page = "{{#code c3/src/a.rs:g helper-of f}}\ntext\n{{#run c3 f}}\n\
+                    {{#code c3/src/a.rs:h helper-of f}}\n{{#run c3 other}}\n";
+        let numbering = Numbering::new([("ch03-x.md", page)]);
+        let helper = &numbering.blocks()[0];
+        assert_eq!(helper.helper_of.as_deref(), Some("f"));
+        assert_eq!(helper.helper_output.as_deref(), Some("3-2"));
+        let text = caption(helper);
+        assert!(
+            text.contains("a helper of the listing <code>f</code>")
+                && text.contains("<a href=\"#listing-3-2\">Listing 3-2</a>"),
+            "{text}"
+        );
+        // Followed by another listing's output: no output to link to.
+        assert_eq!(numbering.blocks()[2].helper_output, None);
+        assert_eq!(numbering.blocks()[2].name, "h");
     }
 
     #[test]

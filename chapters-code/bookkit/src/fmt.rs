@@ -1,4 +1,5 @@
-//! Number formatting shared by every listing, so outputs look the same across chapters.
+//! Number formatting shared by every listing, so outputs look the same across chapters, and
+//! the width of the book's code column, which outputs keep to.
 
 use ndarray::{Array1, Array2};
 
@@ -54,6 +55,58 @@ pub fn matrix(values: &Array2<f64>, decimals: usize, indent: usize) -> String {
     format!("[{}]", rows.join(&separator))
 }
 
+/// The longest line, in characters, that the book's code and output blocks show without
+/// scrolling sideways. Measured in headless Chromium (1280 × 900 window, sidebar open;
+/// `tests/browser.rs` measures it again on every page): mdBook's content column is 750 px
+/// wide (`--content-max-width`), a block's `code` has 10 px of padding on each side, and its
+/// font is Source Code Pro (mdBook ships it) at 14 px (`--code-font-size`, 0.875 × 16 px),
+/// whose characters are 0.6 em = 8.4 px wide: (750 − 20) / 8.4 = 86.9. The chapter crates are
+/// formatted to it (their `rustfmt.toml`), and `tests/book_pages.rs` checks every block.
+pub const COLUMNS: usize = 86;
+
+/// Every line of `text` longer than [`COLUMNS`] characters broken at spaces into lines
+/// that fit: the lines it becomes start with its own indentation plus `hang` spaces. Lines
+/// that fit are kept as they are (their spacing too); a word longer than a line gets a line
+/// of its own; a trailing newline stays.
+pub fn wrap(text: &str, hang: usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let mut rest = line;
+        let mut lead = String::new();
+        while lead.chars().count() + rest.chars().count() > COLUMNS {
+            let room = COLUMNS - lead.chars().count().min(COLUMNS);
+            // The last space that leaves a non-blank piece of at most `room` characters;
+            // failing that (a long word), the first space after it.
+            let cuts: Vec<usize> = rest
+                .char_indices()
+                .filter(|&(at, c)| c == ' ' && !rest[..at].trim().is_empty())
+                .map(|(at, _)| at)
+                .collect();
+            let cut = cuts
+                .iter()
+                .rev()
+                .find(|&&at| rest[..at].chars().count() <= room)
+                .or(cuts.first())
+                .copied();
+            let Some(cut) = cut else {
+                break;
+            };
+            out.push_str(&lead);
+            out.push_str(rest[..cut].trim_end());
+            out.push('\n');
+            rest = rest[cut..].trim_start();
+            lead = " ".repeat(indent + hang);
+        }
+        out.push_str(&lead);
+        out.push_str(rest);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +131,31 @@ mod tests {
         assert_eq!(sci(1234.7, 1), "1235");
         assert_eq!(sci(2.5e7, 1), "2.5e7");
         assert_eq!(sci(f64::INFINITY, 1), "inf");
+    }
+
+    #[test]
+    fn wrapped_lines_fit_the_column() {
+        let message = "the loss became NaN at step 3, so training stopped before that \
+                       update. Likely causes: a learning rate too high (the weights may have \
+                       overflowed)";
+        let wrapped = wrap(&format!("  error: {message}\nnext line\n"), 4);
+        let lines: Vec<&str> = wrapped.lines().collect();
+        assert!(
+            lines.iter().all(|l| l.chars().count() <= COLUMNS),
+            "{wrapped}"
+        );
+        assert!(
+            lines[0].starts_with("  error: the loss became NaN"),
+            "{wrapped}"
+        );
+        assert!(lines[1].starts_with("      ") && !lines[1].starts_with("       "));
+        assert_eq!(lines.last(), Some(&"next line"));
+        assert!(wrapped.ends_with("next line\n"));
+        let words: Vec<&str> = wrapped.split_whitespace().collect();
+        assert_eq!(words[1..words.len() - 2].join(" "), message);
+        assert_eq!(wrap("a:    short", 2), "a:    short");
+        let long = "x".repeat(COLUMNS + 5);
+        assert_eq!(wrap(&format!("a: {long}"), 2), format!("a:\n  {long}"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Exercise 1.1: compute MSE by hand.
 //!
 //! Fill in `mse_by_hand` so that it returns every intermediate step for the given
-//! predictions and targets: the errors `prediction - target`, their squares, and the mean
-//! of the squares. Then run `cargo learn ch01-loss-functions`.
+//! predictions and targets: the errors `prediction - target`, their squares, and the
+//! mean of the squares. Then run `cargo learn ch01-loss-functions`.
 #![allow(unused_variables)]
 
 // ANCHOR: solution
@@ -17,7 +17,8 @@ pub struct MseSteps {
     pub mse: f64,
 }
 
-/// Computes MSE one step at a time (predictions and targets have the same, non-zero length).
+/// Computes MSE one step at a time (predictions and targets have the same, non-zero
+/// length).
 pub fn mse_by_hand(predictions: &[f64], targets: &[f64]) -> MseSteps {
     bookkit::not_done!()
 }

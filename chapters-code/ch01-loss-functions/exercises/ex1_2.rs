@@ -6,7 +6,8 @@
 #![allow(unused_variables)]
 
 // ANCHOR: solution
-/// Binary cross-entropy with clipping (predictions and targets have the same, non-zero length).
+/// Binary cross-entropy with clipping (predictions and targets have the same,
+/// non-zero length).
 pub fn cross_entropy(predictions: &[f64], targets: &[f64]) -> f64 {
     bookkit::not_done!()
 }

@@ -55,11 +55,15 @@ pub fn loss_vs_prediction() -> BookResult<Figure> {
         chart
             .draw_series(LineSeries::new(mse_curve, colors::BLUE.stroke_width(3)))?
             .label("MSE (p - 1)²")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colors::BLUE.stroke_width(3)));
+            .legend(|(x, y)| {
+                PathElement::new([(x, y), (x + 20, y)], colors::BLUE.stroke_width(3))
+            });
         chart
             .draw_series(LineSeries::new(ce_curve, colors::RED.stroke_width(3)))?
             .label("cross-entropy -ln p")
-            .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colors::RED.stroke_width(3)));
+            .legend(|(x, y)| {
+                PathElement::new([(x, y), (x + 20, y)], colors::RED.stroke_width(3))
+            });
         chart
             .configure_series_labels()
             .label_font(("sans-serif", 16))
@@ -106,14 +110,18 @@ fn gradient_panel(
             colors::BLUE.stroke_width(3),
         ))?
         .label("MSE")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colors::BLUE.stroke_width(3)));
+        .legend(|(x, y)| {
+            PathElement::new([(x, y), (x + 20, y)], colors::BLUE.stroke_width(3))
+        });
     chart
         .draw_series(LineSeries::new(
             curve(ce_gradient),
             colors::RED.stroke_width(3),
         ))?
         .label("cross-entropy")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 20, y)], colors::RED.stroke_width(3)));
+        .legend(|(x, y)| {
+            PathElement::new([(x, y), (x + 20, y)], colors::RED.stroke_width(3))
+        });
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::LowerRight)
@@ -127,7 +135,8 @@ fn gradient_panel(
 /// The gradients of both losses, with respect to the prediction (top) and to the sigmoid's
 /// input (bottom).
 pub fn gradient_vs_prediction() -> BookResult<Figure> {
-    let mut data = String::from("target 1\n  pred   dMSE/dp     dCE/dp   dMSE/dz    dCE/dz\n");
+    let mut data =
+        String::from("target 1\n  pred   dMSE/dp     dCE/dp   dMSE/dz    dCE/dz\n");
     for p in SAMPLE_PREDICTIONS {
         writeln!(
             data,
@@ -264,11 +273,15 @@ struct SurfacePanel<'a> {
     path: &'a [(f64, f64)],
 }
 
-fn surface_panel(area: &plot::Canvas<'_>, panel: &SurfacePanel<'_>) -> BookResult<()> {
+fn surface_panel(
+    area: &plot::Canvas<'_>,
+    panel: &SurfacePanel<'_>,
+) -> BookResult<()> {
     let grid = panel.grid;
     let max = grid.iter().flatten().copied().fold(f64::MIN, f64::max);
     let min = grid.iter().flatten().copied().fold(f64::MAX, f64::min);
-    let (map_area, bar_area) = area.split_horizontally(plot::COLUMN_WIDTH - plot::COLOR_BAR_WIDTH);
+    let (map_area, bar_area) =
+        area.split_horizontally(plot::COLUMN_WIDTH - plot::COLOR_BAR_WIDTH);
     let mut chart = ChartBuilder::on(&map_area)
         .caption(panel.title, ("sans-serif", plot::TITLE_SIZE))
         .margin(12)
@@ -328,8 +341,9 @@ pub fn loss_surface() -> BookResult<Figure> {
             (mse_grid[row][col], ce_grid[row][col]) = surface_losses(w, b)?;
         }
     }
-    let mut data =
-        String::from("model sigmoid(w*x + b), x = [-1.5, -0.5, 0.5, 1.5], t = [0, 0, 1, 1]\n");
+    let mut data = String::from(
+        "model sigmoid(w*x + b), x = [-1.5, -0.5, 0.5, 1.5], t = [0, 0, 1, 1]\n",
+    );
     writeln!(data, "     w      b     MSE      CE")?;
     for (w, b) in [(-5.0, 0.0), (-2.0, 0.0), (0.0, 0.0), (2.0, 0.0), (5.0, 0.0)] {
         let (m, c) = surface_losses(w, b)?;

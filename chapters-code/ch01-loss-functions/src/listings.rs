@@ -3,12 +3,12 @@
 use std::fmt::Write;
 
 use bookkit::BookResult;
-use bookkit::fmt::{num, vector};
+use bookkit::fmt::{num, vector, wrap};
 
 use crate::exercises::{ex1_1, ex1_2};
 use crate::loss::{
-    EPSILON, LossError, bce_grad_logit, binary_cross_entropy, binary_cross_entropy_unclipped, mse,
-    mse_grad_logit,
+    EPSILON, LossError, bce_grad_logit, binary_cross_entropy,
+    binary_cross_entropy_unclipped, mse, mse_grad_logit,
 };
 
 /// The predictions and targets of the chapter's first example.
@@ -73,7 +73,8 @@ pub fn cross_entropy_confidence() -> BookResult<String> {
 // ANCHOR_END: cross_entropy_confidence
 
 // ANCHOR: mse_vs_cross_entropy
-/// The sweep table: both losses for target 1 as the prediction moves from wrong to right.
+/// The sweep table: both losses for target 1 as the prediction moves from wrong to
+/// right.
 pub fn mse_vs_cross_entropy() -> BookResult<String> {
     let mut out = String::new();
     writeln!(
@@ -107,7 +108,8 @@ pub fn gradients_through_sigmoid() -> BookResult<String> {
 // ANCHOR_END: gradients_through_sigmoid
 
 // ANCHOR: clipping
-/// What a prediction of exactly 0 or 1 does to cross-entropy, with and without clipping.
+/// What a prediction of exactly 0 or 1 does to cross-entropy, with and without
+/// clipping.
 pub fn clipping() -> BookResult<String> {
     let mut out = String::new();
     for (p, t) in [(0.0, 1.0), (1.0, 0.0), (1.0, 1.0)] {
@@ -138,7 +140,7 @@ pub fn loss_errors() -> BookResult<String> {
         report(mse(&[0.9, 0.1], &[1.0]))
     )?;
     writeln!(out, "mse([], [])            -> {}", report(mse(&[], &[])))?;
-    Ok(out)
+    Ok(wrap(&out, 26)) // long lines wrapped to the page, continuing under `Err`
 }
 // ANCHOR_END: loss_errors
 
@@ -192,7 +194,8 @@ pub fn facts() -> BookResult<String> {
     let right = binary_cross_entropy(&CONFIDENT_RIGHT, &TARGETS)?;
     let wrong = binary_cross_entropy(&CONFIDENT_WRONG, &TARGETS)?;
     let hedging = binary_cross_entropy(&EX1_2_HEDGING, &EX1_2_TARGETS)?;
-    let confident_wrong = binary_cross_entropy(&EX1_2_CONFIDENT_WRONG, &EX1_2_TARGETS)?;
+    let confident_wrong =
+        binary_cross_entropy(&EX1_2_CONFIDENT_WRONG, &EX1_2_TARGETS)?;
     let sweep_low = SWEEP[0];
     let surface = crate::figures::surface_gradients();
     let facts = [

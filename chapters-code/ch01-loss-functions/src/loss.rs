@@ -69,12 +69,15 @@ pub fn mse(predictions: &[f64], targets: &[f64]) -> Result<f64, LossError> {
 /// Predictions are clipped to `[EPSILON, 1 - EPSILON]` before taking logarithms.
 pub const EPSILON: f64 = 1e-15;
 
-/// Binary cross-entropy: the mean of `-(t·ln p + (1 - t)·ln(1 - p))`, with `p` clipped
-/// so that a prediction of exactly 0 or 1 gives a large but finite loss.
+/// Binary cross-entropy: the mean of `-(t·ln p + (1 - t)·ln(1 - p))`, with `p`
+/// clipped so that a prediction of exactly 0 or 1 gives a large but finite loss.
 ///
 /// # Errors
 /// [`LossError`] when the lengths differ or there is nothing to average.
-pub fn binary_cross_entropy(predictions: &[f64], targets: &[f64]) -> Result<f64, LossError> {
+pub fn binary_cross_entropy(
+    predictions: &[f64],
+    targets: &[f64],
+) -> Result<f64, LossError> {
     check_pairs(predictions, targets)?;
     let sum: f64 = predictions
         .iter()
@@ -179,11 +182,15 @@ mod tests {
         for &p in &[0.05, 0.3, 0.7, 0.95] {
             for &t in &[0.0, 1.0] {
                 let numeric = |f: fn(&[f64], &[f64]) -> Result<f64, LossError>| {
-                    (f(&[p + h], &[t]).unwrap_or(f64::NAN) - f(&[p - h], &[t]).unwrap_or(f64::NAN))
+                    (f(&[p + h], &[t]).unwrap_or(f64::NAN)
+                        - f(&[p - h], &[t]).unwrap_or(f64::NAN))
                         / (2.0 * h)
                 };
                 assert!((numeric(mse) - mse_grad_prediction(p, t)).abs() < 1e-6);
-                assert!((numeric(binary_cross_entropy) - bce_grad_prediction(p, t)).abs() < 1e-5);
+                assert!(
+                    (numeric(binary_cross_entropy) - bce_grad_prediction(p, t)).abs()
+                        < 1e-5
+                );
             }
             assert!((bce_grad_logit(p, 1.0) - (p - 1.0)).abs() < 1e-12);
         }

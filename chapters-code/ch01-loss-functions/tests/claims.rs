@@ -3,14 +3,16 @@
 use ch01_loss_functions::figures::{SurfaceLoss, descent_path, surface_gradients};
 use ch01_loss_functions::listings::{CONFIDENT_RIGHT, CONFIDENT_WRONG, TARGETS};
 use ch01_loss_functions::loss::{
-    EPSILON, bce_grad_logit, binary_cross_entropy, binary_cross_entropy_unclipped, mse,
-    mse_grad_logit, sigmoid,
+    EPSILON, bce_grad_logit, binary_cross_entropy, binary_cross_entropy_unclipped,
+    mse, mse_grad_logit, sigmoid,
 };
 
 #[test]
 fn being_confidently_wrong_costs_far_more_under_cross_entropy() {
-    let right = binary_cross_entropy(&CONFIDENT_RIGHT, &TARGETS).expect("same lengths");
-    let wrong = binary_cross_entropy(&CONFIDENT_WRONG, &TARGETS).expect("same lengths");
+    let right =
+        binary_cross_entropy(&CONFIDENT_RIGHT, &TARGETS).expect("same lengths");
+    let wrong =
+        binary_cross_entropy(&CONFIDENT_WRONG, &TARGETS).expect("same lengths");
     assert!(wrong > 30.0 * right, "{wrong} vs {right}");
 }
 
@@ -62,7 +64,8 @@ fn the_mse_surface_is_a_plateau_where_cross_entropy_is_steep() {
     // Gradient descent crawls on the plateau and walks out on cross-entropy.
     let mse_path = descent_path(SurfaceLoss::Mse);
     let ce_path = descent_path(SurfaceLoss::CrossEntropy);
-    let (mse_end, ce_end) = (mse_path[mse_path.len() - 1], ce_path[ce_path.len() - 1]);
+    let (mse_end, ce_end) =
+        (mse_path[mse_path.len() - 1], ce_path[ce_path.len() - 1]);
     assert!(mse_end.0 < 0.0, "MSE ends at w = {}", mse_end.0);
     assert!(ce_end.0 > 0.0, "cross-entropy ends at w = {}", ce_end.0);
 }

@@ -107,7 +107,11 @@ fn forward_panel(net: &TwoLayer, trace: &HandTrace) -> Panel {
         nodes.push(Node {
             centre,
             inside: num(f.a1[i], 4),
-            caption: format!("z1[{i}] = {}, b1 = {}", num(f.z1[i], 4), num(net.b1[i], 2)),
+            caption: format!(
+                "z1[{i}] = {}, b1 = {}",
+                num(f.z1[i], 4),
+                num(net.b1[i], 2)
+            ),
         });
     }
     nodes.push(Node {
@@ -116,7 +120,8 @@ fn forward_panel(net: &TwoLayer, trace: &HandTrace) -> Panel {
         caption: format!("z2 = {}, b2 = {}", num(f.z2[0], 4), num(net.b2[0], 2)),
     });
     Panel {
-        title: "Forward pass: activations on the nodes, weights on the edges".to_string(),
+        title: "Forward pass: activations on the nodes, weights on the edges"
+            .to_string(),
         nodes,
         edges: edges(|layer, row, col| {
             let w = if layer == 1 { &net.w1 } else { &net.w2 };
@@ -154,7 +159,8 @@ fn backward_panel(trace: &HandTrace) -> Panel {
         caption: "dL/db2 = δ2".to_string(),
     });
     Panel {
-        title: "Backward pass: δ = dL/dz on the nodes, dL/dW on the edges".to_string(),
+        title: "Backward pass: δ = dL/dz on the nodes, dL/dW on the edges"
+            .to_string(),
         nodes,
         edges: edges(|layer, row, col| {
             let g = if layer == 1 { &h.dl_dw1 } else { &o.dl_dw2 };
@@ -169,7 +175,13 @@ fn backward_panel(trace: &HandTrace) -> Panel {
     }
 }
 
-fn text(area: &Canvas<'_>, s: &str, at: (i32, i32), size: f64, colour: RGBColor) -> BookResult<()> {
+fn text(
+    area: &Canvas<'_>,
+    s: &str,
+    at: (i32, i32),
+    size: f64,
+    colour: RGBColor,
+) -> BookResult<()> {
     let style = TextStyle::from(("sans-serif", size).into_font())
         .color(&colour)
         .pos(Pos::new(HPos::Center, VPos::Center));
@@ -285,7 +297,8 @@ fn draw_panel(area: &Canvas<'_>, panel: &Panel) -> BookResult<()> {
 fn data_summary(panels: &[Panel]) -> BookResult<String> {
     let mut data = String::from(
         "2 -> 2 -> 1 sigmoid network, x = [1.0, 2.0], target 1.0, MSE loss\n\
-         nodes: inputs x[0], x[1]; hidden 0, 1; output. Edge W1[r,c]: x[c] -> hidden r; W2[0,c]: hidden c -> output\n",
+         nodes: inputs x[0], x[1]; hidden 0, 1; output.\n\
+         edges: W1[r,c]: x[c] -> hidden r; W2[0,c]: hidden c -> output\n",
     );
     let edge_names = [
         "W1[0,0]", "W1[0,1]", "W1[1,0]", "W1[1,1]", "W2[0,0]", "W2[0,1]",

@@ -65,7 +65,11 @@ impl CheckedLoss<'_> {
 ///
 /// # Errors
 /// [`NetworkError::InputLength`] or [`NetworkError::TargetLength`] for vectors of the wrong size.
-pub fn network_loss(network: &Network, input: &[f64], target: &[f64]) -> Result<f64, NetworkError> {
+pub fn network_loss(
+    network: &Network,
+    input: &[f64],
+    target: &[f64],
+) -> Result<f64, NetworkError> {
     let prediction = network.predict(input)?;
     mse(&prediction.to_vec(), target).map_err(|_| NetworkError::TargetLength {
         expected: prediction.len(),
@@ -74,8 +78,9 @@ pub fn network_loss(network: &Network, input: &[f64], target: &[f64]) -> Result<
 }
 
 // ANCHOR: relative_difference
-/// `|a - n| / max(|a| + |n|, SCALE_FLOOR)`: how far apart two gradients are, relative to their size.
-/// 0 means equal; 1 means opposite signs or one of them zero; 1/3 means one is twice the other.
+/// `|a - n| / max(|a| + |n|, SCALE_FLOOR)`: how far apart two gradients are, relative
+/// to their size. 0 means equal; 1 means opposite signs or one of them zero; 1/3
+/// means one is twice the other.
 pub fn relative_difference(analytical: f64, numerical: f64) -> f64 {
     let scale = (analytical.abs() + numerical.abs()).max(SCALE_FLOOR);
     (analytical - numerical).abs() / scale
@@ -112,7 +117,8 @@ impl fmt::Display for Parameter {
 /// (0-based layer index first).
 pub fn parameters(network: &Network) -> Vec<(usize, Parameter)> {
     let mut all = Vec::with_capacity(network.parameter_count());
-    for (layer, (w, b)) in network.weights().iter().zip(network.biases()).enumerate() {
+    for (layer, (w, b)) in network.weights().iter().zip(network.biases()).enumerate()
+    {
         for ((row, col), _) in w.indexed_iter() {
             all.push((layer, Parameter::Weight { row, col }));
         }
@@ -121,9 +127,15 @@ pub fn parameters(network: &Network) -> Vec<(usize, Parameter)> {
     all
 }
 
-fn value_in(gradients: &Gradients, layer: usize, parameter: Parameter) -> Option<f64> {
+fn value_in(
+    gradients: &Gradients,
+    layer: usize,
+    parameter: Parameter,
+) -> Option<f64> {
     match parameter {
-        Parameter::Weight { row, col } => gradients.weights.get(layer)?.get([row, col]).copied(),
+        Parameter::Weight { row, col } => {
+            gradients.weights.get(layer)?.get([row, col]).copied()
+        }
         Parameter::Bias { index } => gradients.biases.get(layer)?.get(index).copied(),
     }
 }
@@ -137,7 +149,8 @@ fn value_mut(network: &mut Network, layer: usize, parameter: Parameter) -> &mut 
 }
 
 // ANCHOR: central_difference
-/// The numerical gradient of one parameter: nudge it up by `ε`, then down by `ε`, and restore it.
+/// The numerical gradient of one parameter: nudge it up by `ε`, then down by `ε`, and
+/// restore it.
 fn central_difference(
     network: &mut Network,
     (layer, parameter): (usize, Parameter),
@@ -166,9 +179,12 @@ pub fn numerical_gradients(
 ) -> Result<Gradients, NetworkError> {
     let mut numerical = Gradients::zeros_like(network);
     for (layer, parameter) in parameters(network) {
-        let value = central_difference(network, (layer, parameter), checked, epsilon)?;
+        let value =
+            central_difference(network, (layer, parameter), checked, epsilon)?;
         match parameter {
-            Parameter::Weight { row, col } => numerical.weights[layer][[row, col]] = value,
+            Parameter::Weight { row, col } => {
+                numerical.weights[layer][[row, col]] = value
+            }
             Parameter::Bias { index } => numerical.biases[layer][index] = value,
         }
     }
@@ -455,7 +471,10 @@ pub fn gradient_check(
     GradientCheck::default().run(network, input, target)
 }
 
-fn check_shapes(network: &Network, gradients: &Gradients) -> Result<(), NetworkError> {
+fn check_shapes(
+    network: &Network,
+    gradients: &Gradients,
+) -> Result<(), NetworkError> {
     let layers = network.weights().len();
     if gradients.weights.len() != layers || gradients.biases.len() != layers {
         return Err(NetworkError::ParameterShape {

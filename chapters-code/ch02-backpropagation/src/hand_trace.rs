@@ -10,7 +10,8 @@ use ndarray::{Array1, Array2, array};
 use crate::network::{Gradients, outer, sigmoid, sigmoid_derivative};
 
 // ANCHOR: setup
-/// The weights and biases of a network with 2 inputs, 2 hidden neurons and 1 output neuron.
+/// The weights and biases of a network with 2 inputs, 2 hidden neurons and 1 output
+/// neuron.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TwoLayer {
     /// Hidden layer weights, one row per hidden neuron: shape (2, 2).
@@ -94,7 +95,10 @@ pub struct OutputLayerGradients {
 
 // ANCHOR: output_layer
 /// Step 3: from the loss back to the output layer's weights and bias.
-pub fn output_layer(forward: &ForwardPass, target: &Array1<f64>) -> OutputLayerGradients {
+pub fn output_layer(
+    forward: &ForwardPass,
+    target: &Array1<f64>,
+) -> OutputLayerGradients {
     // L = mean((a2 - t)²) over the n outputs (n = 1 here), so dL/da2 = 2(a2 - t) / n.
     let n = target.len() as f64;
     let dl_da2 = (&forward.a2 - target).mapv(|difference| 2.0 * difference / n);
@@ -135,7 +139,7 @@ pub fn hidden_layer(
     forward: &ForwardPass,
     output: &OutputLayerGradients,
 ) -> HiddenLayerGradients {
-    let dl_da1 = net.w2.t().dot(&output.delta2); // dz2/da1 = W2, so dL/da1 = W2ᵀ·delta2
+    let dl_da1 = net.w2.t().dot(&output.delta2); // dz2/da1 = W2: dL/da1 = W2ᵀ·delta2
     let da1_dz1 = forward.a1.mapv(sigmoid_derivative); // a1(1 - a1)
     let delta1 = &dl_da1 * &da1_dz1; // dL/dz1
     let dl_dw1 = outer(&delta1, x); // dz1/dW1[i, j] = x[j]
@@ -185,7 +189,11 @@ impl HandTrace {
     ///
     /// # Errors
     /// [`LossError`] when the target does not have one value per output.
-    pub fn run(net: &TwoLayer, x: &Array1<f64>, target: &Array1<f64>) -> Result<Self, LossError> {
+    pub fn run(
+        net: &TwoLayer,
+        x: &Array1<f64>,
+        target: &Array1<f64>,
+    ) -> Result<Self, LossError> {
         let forward = forward(net, x);
         let loss = loss(&forward, target)?;
         let output = output_layer(&forward, target);

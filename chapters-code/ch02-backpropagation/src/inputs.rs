@@ -235,7 +235,9 @@ fn block_sums(
         if width - block >= BLOCK {
             for (start, x) in terms.clone() {
                 let values = source.get(start + block..start + block + BLOCK);
-                if let Some(values) = values.and_then(|v| <&[f64; BLOCK]>::try_from(v).ok()) {
+                if let Some(values) =
+                    values.and_then(|v| <&[f64; BLOCK]>::try_from(v).ok())
+                {
                     for (sum, &value) in sums.iter_mut().zip(values) {
                         *sum += x * value;
                     }
@@ -245,7 +247,8 @@ fn block_sums(
         } else {
             let rest = width - block;
             for (start, x) in terms.clone() {
-                if let Some(values) = source.get(start + block..start + block + rest) {
+                if let Some(values) = source.get(start + block..start + block + rest)
+                {
                     multiply_add(&mut sums[..rest], x, values);
                 }
             }
@@ -289,13 +292,16 @@ mod tests {
     fn sparse_products_equal_dense_products() {
         let x = dense();
         let sparse = SparseRows::from_dense(x.view());
-        let w = Array2::from_shape_fn((70, 4), |(j, k)| (j as f64 - 2.0 * k as f64) / 8.0);
+        let w = Array2::from_shape_fn((70, 4), |(j, k)| {
+            (j as f64 - 2.0 * k as f64) / 8.0
+        });
         let w_by_column = {
             let mut f = Array2::zeros((70, 4).f());
             f.assign(&w);
             f
         };
-        let deltas = Array2::from_shape_fn((3, 70), |(r, j)| (r * 70 + j) as f64 / 128.0);
+        let deltas =
+            Array2::from_shape_fn((3, 70), |(r, j)| (r * 70 + j) as f64 / 128.0);
         for weights in [&w, &w_by_column] {
             assert_eq!(
                 sparse.times_transposed(weights),

@@ -3,14 +3,17 @@
 use std::fmt::Write;
 
 use bookkit::BookResult;
-use bookkit::fmt::{array1, matrix, num, vector};
+use bookkit::fmt::{array1, matrix, num, vector, wrap};
 use ch01_loss_functions::loss::mse;
-use ndarray::{Array1, Array2, Axis, array};
+use ndarray::{Array1, Array2, Axis, arr1, array};
 
 use crate::gradient_check::{
     GradientCheck, GradientCheckReport, Parameter, gradient_check, network_loss,
 };
-use crate::hand_trace::{HandTrace, INPUT, LEARNING_RATE, TARGET, TwoLayer, forward, update};
+use crate::hand_trace::{
+    HandTrace, INPUT, LEARNING_RATE, TARGET, TwoLayer, forward, hidden_layer, loss,
+    output_layer, update,
+};
 use crate::loss::{Loss, MeanSquaredError};
 use crate::network::{Gradients, Network, NetworkError};
 use crate::solutions::{ex2_1, ex2_2};
@@ -40,7 +43,7 @@ pub fn hand_trace_step() -> BookResult<HandTraceStep> {
     let trace = HandTrace::run(&before, &x, &target)?;
     let after = update(&before, &trace.output, &trace.hidden, LEARNING_RATE);
     let new_forward = forward(&after, &x);
-    let new_loss = crate::hand_trace::loss(&new_forward, &target)?;
+    let new_loss = loss(&new_forward, &target)?;
     Ok(HandTraceStep {
         before,
         after,
@@ -50,9 +53,10 @@ pub fn hand_trace_step() -> BookResult<HandTraceStep> {
     })
 }
 
-/// Step 1: the forward pass.
+// ANCHOR: step1_forward
+/// Step 1 on the hand-trace network: the forward pass, every value printed.
 pub fn step1_forward() -> BookResult<String> {
-    let f = HandTrace::chapter()?.forward;
+    let f = forward(&TwoLayer::hand_trace(), &arr1(&INPUT));
     let mut out = String::new();
     writeln!(out, "z1 = {}", array1(&f.z1, 4))?;
     writeln!(out, "a1 = {}", array1(&f.a1, 4))?;
@@ -60,20 +64,26 @@ pub fn step1_forward() -> BookResult<String> {
     writeln!(out, "a2 = {}", array1(&f.a2, 4))?;
     Ok(out)
 }
+// ANCHOR_END: step1_forward
 
-/// Step 2: the loss.
+// ANCHOR: step2_loss
+/// Step 2: the loss of the prediction.
 pub fn step2_loss() -> BookResult<String> {
-    let trace = HandTrace::chapter()?;
+    let f = forward(&TwoLayer::hand_trace(), &arr1(&INPUT));
+    let mse = loss(&f, &arr1(&TARGET))?;
     let mut out = String::new();
-    writeln!(out, "Prediction: {:.4}", trace.forward.a2[0])?;
+    writeln!(out, "Prediction: {:.4}", f.a2[0])?;
     writeln!(out, "Target:     {:.4}", TARGET[0])?;
-    writeln!(out, "MSE loss:   {:.4}", trace.loss)?;
+    writeln!(out, "MSE loss:   {mse:.4}")?;
     Ok(out)
 }
+// ANCHOR_END: step2_loss
 
+// ANCHOR: step3_output_layer
 /// Step 3: backward through the output layer.
 pub fn step3_output_layer() -> BookResult<String> {
-    let o = HandTrace::chapter()?.output;
+    let f = forward(&TwoLayer::hand_trace(), &arr1(&INPUT));
+    let o = output_layer(&f, &arr1(&TARGET));
     let mut out = String::new();
     writeln!(out, "dL/da2  = {}", array1(&o.dl_da2, 4))?;
     writeln!(out, "da2/dz2 = {}", array1(&o.da2_dz2, 4))?;
@@ -82,10 +92,15 @@ pub fn step3_output_layer() -> BookResult<String> {
     writeln!(out, "dL/db2  = {}", array1(&o.dl_db2, 4))?;
     Ok(out)
 }
+// ANCHOR_END: step3_output_layer
 
+// ANCHOR: step4_hidden_layer
 /// Step 4: backward through the hidden layer.
 pub fn step4_hidden_layer() -> BookResult<String> {
-    let h = HandTrace::chapter()?.hidden;
+    let (net, x) = (TwoLayer::hand_trace(), arr1(&INPUT));
+    let f = forward(&net, &x);
+    let o = output_layer(&f, &arr1(&TARGET));
+    let h = hidden_layer(&net, &x, &f, &o);
     let mut out = String::new();
     writeln!(out, "dL/da1  = {}", array1(&h.dl_da1, 4))?;
     writeln!(out, "da1/dz1 = {}", array1(&h.da1_dz1, 4))?;
@@ -94,6 +109,7 @@ pub fn step4_hidden_layer() -> BookResult<String> {
     writeln!(out, "dL/db1  = {}", array1(&h.dl_db1, 4))?;
     Ok(out)
 }
+// ANCHOR_END: step4_hidden_layer
 
 /// Two matrices side by side, `before -> after`, row by row.
 fn before_after(label: &str, before: &Array2<f64>, after: &Array2<f64>) -> String {
@@ -102,7 +118,8 @@ fn before_after(label: &str, before: &Array2<f64>, after: &Array2<f64>) -> Strin
         .lines()
         .map(str::to_string)
         .collect();
-    let right: Vec<String> = matrix(after, 4, 0).lines().map(str::to_string).collect();
+    let right: Vec<String> =
+        matrix(after, 4, 0).lines().map(str::to_string).collect();
     let width = left.iter().map(String::len).max().unwrap_or(0);
     let mut out = String::new();
     for (row, (l, r)) in left.iter().zip(&right).enumerate() {
@@ -117,41 +134,46 @@ fn before_after(label: &str, before: &Array2<f64>, after: &Array2<f64>) -> Strin
     out
 }
 
+// ANCHOR: step5_update
 /// Step 5: the gradient descent update, and the new prediction.
 pub fn step5_update() -> BookResult<String> {
-    let step = hand_trace_step()?;
-    let (before, after) = (&step.before, &step.after);
+    let (net, x, target) = (TwoLayer::hand_trace(), arr1(&INPUT), arr1(&TARGET));
+    let trace = HandTrace::run(&net, &x, &target)?; // steps 1 to 4, as above
+    let new = update(&net, &trace.output, &trace.hidden, LEARNING_RATE);
+    let new_forward = forward(&new, &x);
+    let new_loss = loss(&new_forward, &target)?;
+
     let mut out = String::new();
     writeln!(out, "Learning rate {LEARNING_RATE}: before -> after")?;
-    out.push_str(&before_after("W2", &before.w2, &after.w2));
+    out.push_str(&before_after("W2", &net.w2, &new.w2));
     writeln!(
         out,
         "b2: {}  ->  {}",
-        array1(&before.b2, 4),
-        array1(&after.b2, 4)
+        array1(&net.b2, 4),
+        array1(&new.b2, 4)
     )?;
-    out.push_str(&before_after("W1", &before.w1, &after.w1));
+    out.push_str(&before_after("W1", &net.w1, &new.w1));
     writeln!(
         out,
         "b1: {}  ->  {}",
-        array1(&before.b1, 4),
-        array1(&after.b1, 4)
+        array1(&net.b1, 4),
+        array1(&new.b1, 4)
     )?;
     writeln!(out)?;
-    let old_prediction = step.trace.forward.a2[0];
+    let (old_prediction, old_loss) = (trace.forward.a2[0], trace.loss);
     writeln!(
         out,
-        "Old prediction: {old_prediction:.4}  (loss {:.4})",
-        step.trace.loss
+        "Old prediction: {old_prediction:.4}  (loss {old_loss:.4})"
     )?;
     writeln!(
         out,
-        "New prediction: {:.4}  (loss {:.4})",
-        step.new_prediction, step.new_loss
+        "New prediction: {:.4}  (loss {new_loss:.4})",
+        new_forward.a2[0]
     )?;
-    writeln!(out, "Loss decreased: {}", step.new_loss < step.trace.loss)?;
+    writeln!(out, "Loss decreased: {}", new_loss < old_loss)?;
     Ok(out)
 }
+// ANCHOR_END: step5_update
 
 /// The largest absolute difference between two sets of gradients of the same shape.
 pub fn max_difference(a: &Gradients, b: &Gradients) -> f64 {
@@ -171,7 +193,8 @@ pub fn max_difference(a: &Gradients, b: &Gradients) -> f64 {
 }
 
 // ANCHOR: loop_matches_trace
-/// `Network::backward`'s loop on the hand-trace network gives the hand-traced gradients.
+/// `Network::backward`'s loop on the hand-trace network gives the hand-traced
+/// gradients.
 pub fn loop_matches_trace() -> BookResult<String> {
     let mut net = TwoLayer::hand_trace().to_network()?;
     net.forward(&INPUT)?;
@@ -210,7 +233,7 @@ pub fn ndarray_basics() -> BookResult<String> {
     writeln!(out, "x.mapv(|v| v * v) = {}", array1(&x.mapv(|v| v * v), 2))?;
     // A batch: one example per row. Matrix times matrix is `dot` too.
     let batch = array![[1.0, 2.0], [0.0, 1.0]]; // 2 examples of 2 inputs
-    let z = batch.dot(&w.t()) + &b; // (2 × 2)·(2 × 3) = 2 × 3, then b added to each row
+    let z = batch.dot(&w.t()) + &b; // (2 × 2)·(2 × 3) = 2 × 3, b added to every row
     writeln!(out, "batch.dot(&w.t()) + &b =\n  {}", matrix(&z, 2, 2))?;
     // Views: a row, a column, a slice of rows, all without copying.
     writeln!(
@@ -233,7 +256,8 @@ pub fn ndarray_basics() -> BookResult<String> {
 // ANCHOR_END: ndarray_basics
 
 // ANCHOR: batch_matches_examples
-/// One `backward_batch` over three examples equals three one-example `backward`s, summed.
+/// One `backward_batch` over three examples equals three one-example `backward`s,
+/// summed.
 pub fn batch_matches_examples() -> BookResult<String> {
     let mut net = Network::new(&[2, 3, 2], 7)?;
     let inputs = array![[1.0, 2.0], [0.5, -1.0], [-2.0, 0.3]]; // one example per row
@@ -274,7 +298,8 @@ pub fn batch_matches_examples() -> BookResult<String> {
 // ANCHOR_END: batch_matches_examples
 
 // ANCHOR: backward_demo
-/// The reusable `Network`: seed 0, a 2 → 2 → 1 network, one forward and one backward pass.
+/// The reusable `Network`: seed 0, a 2 → 2 → 1 network, one forward and one backward
+/// pass.
 pub fn backward_demo() -> BookResult<String> {
     let mut net = Network::new(&[2, 2, 1], 0)?;
     let x = [1.0, 2.0];
@@ -306,7 +331,7 @@ fn verdict(report: GradientCheckReport) -> String {
             "Ok: all {checked} gradients agree (largest relative difference {})\n",
             bookkit::fmt::sci(largest, 1)
         ),
-        Err(failure) => format!("Err: {failure}\n"),
+        Err(failure) => wrap(&format!("Err: {failure}\n"), 2),
     }
 }
 
@@ -343,7 +368,7 @@ pub fn network_errors() -> BookResult<String> {
     net.forward(&[1.0, 2.0])?;
     writeln!(out, "net.backward(&[1.0, 0.0])")?;
     writeln!(out, "  {}", show(net.backward(&[1.0, 0.0])))?;
-    Ok(out)
+    Ok(wrap(&out, 5)) // long lines wrapped to the page, continuing under the message
 }
 // ANCHOR_END: network_errors
 
@@ -411,8 +436,12 @@ pub fn exercise_2_2() -> BookResult<String> {
     let mut net = exercise_2_2_network()?;
     let prediction = net.forward(&EX2_2_INPUT)?;
     let gradients = ex2_2::backward(&net, &EX2_2_TARGET)?;
-    let report =
-        GradientCheck::default().compare(&mut net, &EX2_2_INPUT, &EX2_2_TARGET, &gradients)?;
+    let report = GradientCheck::default().compare(
+        &mut net,
+        &EX2_2_INPUT,
+        &EX2_2_TARGET,
+        &gradients,
+    )?;
     let mut out = String::new();
     writeln!(
         out,
@@ -433,15 +462,16 @@ pub fn exercise_2_2() -> BookResult<String> {
 }
 
 // ANCHOR: factor_two_gradient
-/// The guide's output gradient `2(a - t)`: right for a sum of squares, twice too large for the
-/// mean over n = 2 outputs that the loss computes.
+/// The guide's output gradient `2(a - t)`: right for a sum of squares, twice too
+/// large for the mean over n = 2 outputs that the loss computes.
 pub fn guide_output_gradient(output: &Array1<f64>, target: &[f64]) -> Array1<f64> {
     (output - &Array1::from(target.to_vec())).mapv(|difference| 2.0 * difference)
 }
 // ANCHOR_END: factor_two_gradient
 
 // ANCHOR: check_from_output_gradient
-/// Gradient-checks the exercise 2.2 network with backward started from `output_gradient`.
+/// Gradient-checks the exercise 2.2 network with backward started from
+/// `output_gradient`.
 ///
 /// # Errors
 /// Only if the fixed shapes were wrong.
@@ -451,8 +481,12 @@ pub fn check_from_output_gradient(
     let mut net = exercise_2_2_network()?;
     let output = net.forward(&EX2_2_INPUT)?;
     let gradients = net.backward_from(output_gradient(&output, &EX2_2_TARGET))?;
-    let report =
-        GradientCheck::default().compare(&mut net, &EX2_2_INPUT, &EX2_2_TARGET, &gradients)?;
+    let report = GradientCheck::default().compare(
+        &mut net,
+        &EX2_2_INPUT,
+        &EX2_2_TARGET,
+        &gradients,
+    )?;
     Ok((gradients, report))
 }
 // ANCHOR_END: check_from_output_gradient

@@ -31,7 +31,11 @@ impl Activation {
 
     /// dL/dz from dL/da for one example whose activation is `a`: the chain rule through
     /// the activation. Sigmoid: `dL/da · a(1 - a)`; softmax: `a · (dL/da - Σ_j a_j·dL/da_j)`.
-    pub fn backward(self, a: ArrayView1<'_, f64>, dl_da: ArrayView1<'_, f64>) -> Array1<f64> {
+    pub fn backward(
+        self,
+        a: ArrayView1<'_, f64>,
+        dl_da: ArrayView1<'_, f64>,
+    ) -> Array1<f64> {
         match self {
             Self::Sigmoid => &dl_da * &a.mapv(sigmoid_derivative),
             Self::Softmax => {
@@ -48,16 +52,17 @@ impl Activation {
 pub use ch01_loss_functions::loss::sigmoid;
 
 // ANCHOR: sigmoid_derivative
-/// The sigmoid's derivative, written in terms of its output `a = sigmoid(z)`: `a(1 - a)`.
+/// The sigmoid's derivative, written in terms of its output `a = sigmoid(z)`:
+/// `a(1 - a)`.
 pub fn sigmoid_derivative(a: f64) -> f64 {
     a * (1.0 - a)
 }
 // ANCHOR_END: sigmoid_derivative
 
 // ANCHOR: softmax
-/// Softmax of one row, in place: `e^(z_i - m) / Σ_j e^(z_j - m)` with `m` the row's maximum.
-/// Subtracting `m` changes nothing mathematically (it cancels in the fraction) but keeps
-/// `exp` from overflowing: the largest power is `e^0 = 1`.
+/// Softmax of one row, in place: `e^(z_i - m) / Σ_j e^(z_j - m)` with `m` the row's
+/// maximum. Subtracting `m` changes nothing mathematically (it cancels in the
+/// fraction) but keeps `exp` from overflowing: the largest power is `e^0 = 1`.
 pub fn softmax_in_place(mut z: ndarray::ArrayViewMut1<'_, f64>) {
     let max = z.fold(f64::NEG_INFINITY, |m, &v| m.max(v));
     z.mapv_inplace(|v| (v - max).exp());
@@ -103,7 +108,11 @@ pub trait Loss: fmt::Debug + Send + Sync {
     }
 
     /// The summed loss of a batch (one example per row).
-    fn total(&self, outputs: ArrayView2<'_, f64>, targets: ArrayView2<'_, f64>) -> f64 {
+    fn total(
+        &self,
+        outputs: ArrayView2<'_, f64>,
+        targets: ArrayView2<'_, f64>,
+    ) -> f64 {
         outputs
             .rows()
             .into_iter()
@@ -113,7 +122,11 @@ pub trait Loss: fmt::Debug + Send + Sync {
     }
 
     /// The mean loss of a batch: [`total`](Self::total) divided by the number of rows.
-    fn mean(&self, outputs: ArrayView2<'_, f64>, targets: ArrayView2<'_, f64>) -> f64 {
+    fn mean(
+        &self,
+        outputs: ArrayView2<'_, f64>,
+        targets: ArrayView2<'_, f64>,
+    ) -> f64 {
         self.total(outputs, targets) / outputs.len_of(Axis(0)).max(1) as f64
     }
 
@@ -137,8 +150,12 @@ pub trait Loss: fmt::Debug + Send + Sync {
 }
 
 // ANCHOR: mse_gradient
-/// dL/da of the mean squared error `L = mean((a - t)²)` over `n` outputs: `2(a - t) / n`.
-pub fn mse_gradient(output: ArrayView1<'_, f64>, target: ArrayView1<'_, f64>) -> Array1<f64> {
+/// dL/da of the mean squared error `L = mean((a - t)²)` over `n` outputs:
+/// `2(a - t) / n`.
+pub fn mse_gradient(
+    output: ArrayView1<'_, f64>,
+    target: ArrayView1<'_, f64>,
+) -> Array1<f64> {
     let n = output.len() as f64;
     (&output - &target).mapv(|difference| 2.0 * difference / n)
 }
@@ -188,8 +205,9 @@ impl Loss for MeanSquaredError {
 pub const CLIP: f64 = 1e-15;
 
 // ANCHOR: softmax_cross_entropy
-/// Categorical cross-entropy `-Σ_i t_i·ln(a_i)` on a softmax output layer, for one-hot
-/// targets `t`. Together, softmax and cross-entropy give the output error `dL/dz = a - t`.
+/// Categorical cross-entropy `-Σ_i t_i·ln(a_i)` on a softmax output layer, for
+/// one-hot targets `t`. Together, softmax and cross-entropy give the output error
+/// `dL/dz = a - t`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SoftmaxCrossEntropy;
 
@@ -206,13 +224,15 @@ impl Loss for SoftmaxCrossEntropy {
         let mut sum = 0.0;
         for (&a, &t) in output.iter().zip(target) {
             if t != 0.0 || a.is_nan() {
-                sum -= t * clipped(a).ln(); // a NaN output keeps the loss NaN: it is noticed
+                // A NaN output keeps the loss NaN: it is noticed.
+                sum -= t * clipped(a).ln();
             }
         }
         sum
     }
 
-    /// dL/da = -t / a (with `a` clipped): the general chain rule, used by gradient checks.
+    /// dL/da = -t / a (with `a` clipped): the general chain rule, used by gradient
+    /// checks.
     fn output_gradient(
         &self,
         output: ArrayView1<'_, f64>,
@@ -293,9 +313,11 @@ mod tests {
 
     #[test]
     fn cross_entropy_of_a_nan_output_is_nan() {
-        let loss = SoftmaxCrossEntropy.value(array![f64::NAN, 0.5].view(), array![0.0, 1.0].view());
+        let loss = SoftmaxCrossEntropy
+            .value(array![f64::NAN, 0.5].view(), array![0.0, 1.0].view());
         assert!(loss.is_nan());
-        let loss = SoftmaxCrossEntropy.value(array![0.0, 1.0].view(), array![1.0, 0.0].view());
+        let loss = SoftmaxCrossEntropy
+            .value(array![0.0, 1.0].view(), array![1.0, 0.0].view());
         assert!((loss - 34.538776394910684).abs() < 1e-12, "{loss}");
     }
 }

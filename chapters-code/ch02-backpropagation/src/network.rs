@@ -164,7 +164,8 @@ impl Gradients {
     /// Whether every gradient is a finite number (no NaN, no infinity).
     pub fn is_finite(&self) -> bool {
         // A fold without an early exit: the compiler turns it into vector instructions.
-        let finite = |values: &[f64]| values.iter().fold(true, |all, g| all & g.is_finite());
+        let finite =
+            |values: &[f64]| values.iter().fold(true, |all, g| all & g.is_finite());
         let weights = self
             .weights
             .iter()
@@ -221,7 +222,10 @@ impl Network {
     ///
     /// # Errors
     /// As [`new`](Self::new).
-    pub fn from_rng(layer_sizes: &[usize], rng: &mut NumpyRng) -> Result<Self, NetworkError> {
+    pub fn from_rng(
+        layer_sizes: &[usize],
+        rng: &mut NumpyRng,
+    ) -> Result<Self, NetworkError> {
         check_layer_sizes(layer_sizes)?;
         let mut weights = Vec::new();
         let mut biases = Vec::new();
@@ -386,11 +390,12 @@ impl Network {
 
     // ANCHOR: forward_batch
     /// The forward pass for a batch, one example per row of `inputs`: layer by layer,
-    /// `Z = A·Wᵀ + b` (`b` added to every row) and `A = sigmoid(Z)`. Returns every layer's
-    /// activations, the inputs first and the outputs last.
+    /// `Z = A·Wᵀ + b` (`b` added to every row) and `A = sigmoid(Z)`. Returns every
+    /// layer's activations, the inputs first and the outputs last.
     ///
     /// # Errors
-    /// [`NetworkError::BatchShape`] when `inputs` has no rows or the wrong number of columns.
+    /// [`NetworkError::BatchShape`] when `inputs` has no rows or the wrong number of
+    /// columns.
     pub fn forward_batch(
         &self,
         inputs: ArrayView2<'_, f64>,
@@ -430,14 +435,16 @@ impl Network {
     // ANCHOR_END: forward_batch
 
     // ANCHOR: forward
-    /// The forward pass for one example: [`forward_batch`](Self::forward_batch) on a batch of
-    /// one row. Keeps every activation for [`backward`](Self::backward) and returns the output.
+    /// The forward pass for one example: [`forward_batch`](Self::forward_batch) on a
+    /// batch of one row. Keeps every activation for [`backward`](Self::backward) and
+    /// returns the output.
     ///
     /// # Errors
     /// [`NetworkError::InputLength`] when `input` does not match the first layer.
     pub fn forward(&mut self, input: &[f64]) -> Result<Array1<f64>, NetworkError> {
         let batch = self.forward_batch(self.one_row(input)?.view())?;
-        let activations: Vec<Array1<f64>> = batch.iter().map(|a| a.row(0).to_owned()).collect();
+        let activations: Vec<Array1<f64>> =
+            batch.iter().map(|a| a.row(0).to_owned()).collect();
         let output = activations[activations.len() - 1].clone();
         self.activations = Some(activations);
         Ok(output)
@@ -467,7 +474,10 @@ impl Network {
     /// # Errors
     /// [`NetworkError::BackwardBeforeForward`] without a forward pass first,
     /// [`NetworkError::TargetLength`] when the gradient does not match the output layer.
-    pub fn backward_from(&self, output_gradient: Array1<f64>) -> Result<Gradients, NetworkError> {
+    pub fn backward_from(
+        &self,
+        output_gradient: Array1<f64>,
+    ) -> Result<Gradients, NetworkError> {
         let output = self.stored_output()?;
         if output_gradient.len() != output.len() {
             return Err(NetworkError::TargetLength {
@@ -485,13 +495,15 @@ impl Network {
     }
 
     // ANCHOR: backward
-    /// The backward pass for a batch. `activations` are [`forward_batch`](Self::forward_batch)'s,
-    /// `output_deltas` is dL/dz of the output layer (one row per example, from
+    /// The backward pass for a batch. `activations` are
+    /// [`forward_batch`](Self::forward_batch)'s, `output_deltas` is dL/dz of the output
+    /// layer (one row per example, from
     /// [`Loss::output_deltas`](crate::loss::Loss::output_deltas)). Returns the gradients
     /// **summed** over the examples of the batch.
     ///
     /// # Errors
-    /// [`NetworkError::BatchShape`] when the activations or deltas do not fit the network.
+    /// [`NetworkError::BatchShape`] when the activations or deltas do not fit the
+    /// network.
     pub fn backward_batch(
         &self,
         activations: &[Array2<f64>],
@@ -557,9 +569,10 @@ impl Network {
         if !self.fits(gradients) {
             return Err(NetworkError::ParameterShape {
                 layer: 1,
-                problem: "the gradients are not shaped like this network's weights and \
+                problem:
+                    "the gradients are not shaped like this network's weights and \
                           biases: pass the gradients of this network"
-                    .into(),
+                        .into(),
             });
         }
         for (w, g) in self.weights.iter_mut().zip(&gradients.weights) {
@@ -657,7 +670,9 @@ impl Network {
             if a.dim() != (rows, size) {
                 return Err(NetworkError::BatchShape {
                     what: "activations",
-                    expected: format!("{rows} × {size}, as forward_batch returns them"),
+                    expected: format!(
+                        "{rows} × {size}, as forward_batch returns them"
+                    ),
                     given: a.dim(),
                 });
             }
@@ -762,9 +777,11 @@ mod tests {
     fn parameter_shapes_must_chain() {
         let w1 = Array2::zeros((2, 2));
         let w2 = Array2::zeros((1, 3));
-        let error =
-            Network::from_parameters(vec![w1, w2], vec![Array1::zeros(2), Array1::zeros(1)])
-                .expect_err("3 columns after 2 outputs");
+        let error = Network::from_parameters(
+            vec![w1, w2],
+            vec![Array1::zeros(2), Array1::zeros(1)],
+        )
+        .expect_err("3 columns after 2 outputs");
         assert_eq!(
             error.to_string(),
             "layer 2: W has 3 columns but the previous layer has 2 outputs"
@@ -799,7 +816,8 @@ mod tests {
     fn gradients_of_another_network_are_an_error() {
         let mut net = Network::new(&[2, 2, 1], 0).expect("valid sizes");
         let before = net.clone();
-        let other = Gradients::zeros_like(&Network::new(&[3, 2, 1], 0).expect("valid sizes"));
+        let other =
+            Gradients::zeros_like(&Network::new(&[3, 2, 1], 0).expect("valid sizes"));
         let error = net
             .apply_gradients(&other, 0.5)
             .expect_err("3 inputs, not 2");

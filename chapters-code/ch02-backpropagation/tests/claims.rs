@@ -3,7 +3,8 @@
 use bookkit::exercise::{check_all_close, check_close};
 use ch02_backpropagation::MeanSquaredError;
 use ch02_backpropagation::gradient_check::{
-    CheckedLoss, GradientCheck, network_loss, numerical_gradients, relative_difference,
+    CheckedLoss, GradientCheck, network_loss, numerical_gradients,
+    relative_difference,
 };
 use ch02_backpropagation::hand_trace::{HandTrace, INPUT, TARGET, TwoLayer};
 use ch02_backpropagation::listings::{
@@ -16,9 +17,10 @@ use ch02_backpropagation::{Gradients, Network, NetworkError, gradient_check};
 fn hand_trace_matches_numpy_at_full_precision() {
     // reference/numpy-output.txt: the guide's hand-trace code under numpy 2.4, printed at full
     // precision by reference/handtrace_numpy.py.
-    let numpy =
-        bookkit::reference::NumpyReference::parse(include_str!("../reference/numpy-output.txt"))
-            .expect("reference/numpy-output.txt parses");
+    let numpy = bookkit::reference::NumpyReference::parse(include_str!(
+        "../reference/numpy-output.txt"
+    ))
+    .expect("reference/numpy-output.txt parses");
     let values = |name: &str| numpy.values(name).expect("in the reference").to_vec();
     let value = |name: &str| numpy.value(name).expect("in the reference");
     let step = hand_trace_step().expect("the hand-trace runs");
@@ -52,7 +54,8 @@ fn one_update_step_decreases_the_loss() {
         step.new_loss
     );
     assert!(
-        step.new_prediction > step.trace.forward.a2[0] && step.new_prediction < TARGET[0],
+        step.new_prediction > step.trace.forward.a2[0]
+            && step.new_prediction < TARGET[0],
         "the prediction moves towards the target"
     );
 }
@@ -170,7 +173,8 @@ fn exercise_2_2_network_matches_numpy() {
 
 #[test]
 fn the_guides_output_gradient_fails_all_26_checks_by_exactly_2x() {
-    let (buggy, report) = check_from_output_gradient(guide_output_gradient).expect("runs");
+    let (buggy, report) =
+        check_from_output_gradient(guide_output_gradient).expect("runs");
     assert_eq!(report.checks.len(), 26);
     assert_eq!(report.failures().len(), 26, "every parameter fails");
     for check in &report.checks {
@@ -184,7 +188,8 @@ fn the_guides_output_gradient_fails_all_26_checks_by_exactly_2x() {
         assert!((check.relative_difference() - 1.0 / 3.0).abs() < 1e-6);
     }
     // Exactly: the buggy gradients are the correct ones times 2, bit for bit.
-    let (fixed, _) = check_from_output_gradient(library_output_gradient).expect("runs");
+    let (fixed, _) =
+        check_from_output_gradient(library_output_gradient).expect("runs");
     let mut doubled: Gradients = fixed;
     doubled.scale(2.0);
     assert_eq!(buggy, doubled);
@@ -198,7 +203,8 @@ fn the_guides_output_gradient_fails_all_26_checks_by_exactly_2x() {
 
 #[test]
 fn the_library_output_gradient_passes_all_26_checks() {
-    let (gradients, report) = check_from_output_gradient(library_output_gradient).expect("runs");
+    let (gradients, report) =
+        check_from_output_gradient(library_output_gradient).expect("runs");
     assert_eq!(report.checks.len(), 26);
     assert!(report.passed(), "{}", report.table());
     // ... and it is what Network::backward computes.
@@ -252,9 +258,11 @@ fn gradient_check_restores_parameters_and_leaves_fresh_activations() {
 #[test]
 fn numerical_gradients_perturb_one_parameter_at_a_time() {
     // A 1 -> 1 network: L(w, b) = (sigmoid(w x + b) - t)², each derivative known in closed form.
-    let mut net =
-        Network::from_parameters(vec![ndarray::array![[0.7]]], vec![ndarray::array![-0.2]])
-            .expect("valid shapes");
+    let mut net = Network::from_parameters(
+        vec![ndarray::array![[0.7]]],
+        vec![ndarray::array![-0.2]],
+    )
+    .expect("valid shapes");
     let (x, t) = (1.5, 0.25);
     let (inputs, targets) = (ndarray::array![[x]], ndarray::array![[t]]);
     let checked = CheckedLoss {
@@ -262,7 +270,8 @@ fn numerical_gradients_perturb_one_parameter_at_a_time() {
         targets: targets.view(),
         loss: &MeanSquaredError,
     };
-    let numerical = numerical_gradients(&mut net, &checked, 1e-5).expect("valid shapes");
+    let numerical =
+        numerical_gradients(&mut net, &checked, 1e-5).expect("valid shapes");
     let a = 1.0 / (1.0 + (-(0.7 * x - 0.2f64)).exp());
     let dz = 2.0 * (a - t) * a * (1.0 - a);
     check_close("dL/dw", numerical.weights[0][[0, 0]], dz * x, 1e-9);
@@ -282,7 +291,10 @@ fn relative_difference_is_scale_free() {
     // below the scale floor (1e-4) the difference is measured against the floor: 1e-2, a FAIL.
     assert!((2e-6f64 - 1e-6).abs() < 1e-5);
     assert!((relative_difference(2e-6, 1e-6) - 1e-2).abs() < 1e-12);
-    assert!(relative_difference(2e-6, 1e-6) > ch02_backpropagation::gradient_check::TOLERANCE);
+    assert!(
+        relative_difference(2e-6, 1e-6)
+            > ch02_backpropagation::gradient_check::TOLERANCE
+    );
 }
 
 #[test]
@@ -302,7 +314,8 @@ fn gradient_check_rejects_bad_input() {
             given: 3
         })
     );
-    let wrong = Gradients::zeros_like(&Network::new(&[3, 2, 2], 0).expect("valid sizes"));
+    let wrong =
+        Gradients::zeros_like(&Network::new(&[3, 2, 2], 0).expect("valid sizes"));
     let error = GradientCheck::default()
         .compare(&mut net, &EX2_2_INPUT, &EX2_2_TARGET, &wrong)
         .expect_err("gradients of another network");

@@ -4,7 +4,9 @@
 use bookkit::exercise::{check_all_close, check_close};
 use ch02_backpropagation::exercises::{ex2_1, ex2_2};
 use ch02_backpropagation::hand_trace::{HandTrace, TwoLayer};
-use ch02_backpropagation::listings::{EX2_2_INPUT, EX2_2_LAYERS, EX2_2_SEED, EX2_2_TARGET};
+use ch02_backpropagation::listings::{
+    EX2_2_INPUT, EX2_2_LAYERS, EX2_2_SEED, EX2_2_TARGET,
+};
 use ch02_backpropagation::{GradientCheck, Network, NetworkError};
 use ndarray::{Array1, Array2, array};
 
@@ -41,7 +43,8 @@ fn check_matrix(what: &str, got: &Array2<f64>, expected: &Array2<f64>) {
 fn exercise_2_1_traces_every_value() {
     let net = TwoLayer::hand_trace();
     let (x, target) = (array![0.5, 1.5], array![0.0]);
-    let got = ex2_1::trace(&net, &x, &target).expect("the target has one value per output");
+    let got =
+        ex2_1::trace(&net, &x, &target).expect("the target has one value per output");
     // The chapter's own step functions are the reference.
     let expected = HandTrace::run(&net, &x, &target).expect("valid shapes");
     let (g, e) = (&got.forward, &expected.forward);
@@ -97,7 +100,8 @@ fn exercise_network() -> Network {
 fn exercise_2_2_backward_passes_the_gradient_check() {
     let mut net = exercise_network();
     net.forward(&EX2_2_INPUT).expect("valid input");
-    let gradients = ex2_2::backward(&net, &EX2_2_TARGET).expect("backward after forward");
+    let gradients =
+        ex2_2::backward(&net, &EX2_2_TARGET).expect("backward after forward");
     let report = GradientCheck::default()
         .compare(&mut net, &EX2_2_INPUT, &EX2_2_TARGET, &gradients)
         .unwrap_or_else(|error| panic!("Exercise 2.2: {error}"));
@@ -109,12 +113,14 @@ fn exercise_2_2_backward_passes_the_gradient_check() {
 
 #[test]
 fn exercise_2_2_backward_works_for_other_architectures() {
-    for (sizes, seed) in [(vec![2, 1], 1), (vec![4, 3, 3, 2], 2), (vec![1, 5, 1], 3)] {
+    for (sizes, seed) in [(vec![2, 1], 1), (vec![4, 3, 3, 2], 2), (vec![1, 5, 1], 3)]
+    {
         let mut net = Network::new(&sizes, seed).expect("valid layer sizes");
         let input: Vec<f64> = (0..sizes[0]).map(|i| 0.5 - i as f64).collect();
         let target = vec![0.25; sizes[sizes.len() - 1]];
         net.forward(&input).expect("valid input");
-        let gradients = ex2_2::backward(&net, &target).expect("backward after forward");
+        let gradients =
+            ex2_2::backward(&net, &target).expect("backward after forward");
         let report = GradientCheck::default()
             .compare(&mut net, &input, &target, &gradients)
             .unwrap_or_else(|error| panic!("Exercise 2.2 on {sizes:?}: {error}"));

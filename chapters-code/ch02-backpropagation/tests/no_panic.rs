@@ -2,7 +2,9 @@
 //! and values it is given; bad input is an error.
 
 use ch02_backpropagation::gradient_check::{CheckedLoss, GradientCheck};
-use ch02_backpropagation::{Gradients, Loss, MeanSquaredError, Network, SoftmaxCrossEntropy};
+use ch02_backpropagation::{
+    Gradients, Loss, MeanSquaredError, Network, SoftmaxCrossEntropy,
+};
 use ndarray::{Array1, Array2};
 use proptest::prelude::*;
 
@@ -19,8 +21,9 @@ fn any_value() -> impl Strategy<Value = f64> {
 }
 
 fn matrix(rows: usize, cols: usize) -> impl Strategy<Value = Array2<f64>> {
-    prop::collection::vec(any_value(), rows * cols)
-        .prop_map(move |values| Array2::from_shape_vec((rows, cols), values).expect("shape"))
+    prop::collection::vec(any_value(), rows * cols).prop_map(move |values| {
+        Array2::from_shape_vec((rows, cols), values).expect("shape")
+    })
 }
 
 proptest! {

@@ -14,11 +14,13 @@ fn backward_agrees_with_the_gradient_check_on_random_networks() {
     for seed in 0..300 {
         let mut rng = NumpyRng::seed(seed);
         let layers = between(&mut rng, 2, 4);
-        let sizes: Vec<usize> = (0..layers).map(|_| between(&mut rng, 1, 5)).collect();
+        let sizes: Vec<usize> =
+            (0..layers).map(|_| between(&mut rng, 1, 5)).collect();
         let mut net = Network::from_rng(&sizes, &mut rng).expect("sizes 1 to 5");
         let input = rng.normal_vec(0.0, 1.0, sizes[0]);
         let target = rng.uniform_vec(0.0, 1.0, sizes[layers - 1]);
-        let report = gradient_check(&mut net, &input, &target).expect("matching shapes");
+        let report =
+            gradient_check(&mut net, &input, &target).expect("matching shapes");
         assert_eq!(report.checks.len(), net.parameter_count());
         for check in &report.checks {
             // The central difference's rounding noise stays far below the scale floor.
@@ -37,7 +39,10 @@ fn backward_agrees_with_the_gradient_check_on_random_networks() {
 }
 
 /// The largest absolute difference between two sets of gradients.
-fn max_difference(a: &ch02_backpropagation::Gradients, b: &ch02_backpropagation::Gradients) -> f64 {
+fn max_difference(
+    a: &ch02_backpropagation::Gradients,
+    b: &ch02_backpropagation::Gradients,
+) -> f64 {
     let weights = a.weights.iter().zip(&b.weights);
     let biases = a.biases.iter().zip(&b.biases);
     let weight_pairs = weights.flat_map(|(x, y)| x.iter().zip(y.iter()));
@@ -55,13 +60,16 @@ fn the_batched_and_the_one_example_paths_agree_on_random_networks() {
     for seed in 0..300 {
         let mut rng = NumpyRng::seed(seed);
         let layers = between(&mut rng, 2, 5);
-        let sizes: Vec<usize> = (0..layers).map(|_| between(&mut rng, 1, 8)).collect();
+        let sizes: Vec<usize> =
+            (0..layers).map(|_| between(&mut rng, 1, 8)).collect();
         let mut net = Network::from_rng(&sizes, &mut rng).expect("sizes 1 to 8");
         let examples = between(&mut rng, 1, 9);
         let (n_in, n_out) = (sizes[0], sizes[layers - 1]);
-        let inputs =
-            Array2::from_shape_vec((examples, n_in), rng.normal_vec(0.0, 2.0, examples * n_in))
-                .expect("shape");
+        let inputs = Array2::from_shape_vec(
+            (examples, n_in),
+            rng.normal_vec(0.0, 2.0, examples * n_in),
+        )
+        .expect("shape");
         let targets = Array2::from_shape_vec(
             (examples, n_out),
             rng.uniform_vec(0.0, 1.0, examples * n_out),
@@ -72,7 +80,8 @@ fn the_batched_and_the_one_example_paths_agree_on_random_networks() {
         let deltas = MeanSquaredError.output_deltas(outputs, targets.view());
         let batched = net.backward_batch(&activations, deltas).expect("fits");
         let mut summed = Gradients::zeros_like(&net);
-        for (row, (x, t)) in inputs.rows().into_iter().zip(targets.rows()).enumerate() {
+        for (row, (x, t)) in inputs.rows().into_iter().zip(targets.rows()).enumerate()
+        {
             let output = net.forward(&x.to_vec()).expect("fits");
             for (a, b) in output.iter().zip(outputs.row(row)) {
                 assert!((a - b).abs() < 1e-12, "seed {seed}: output {a} vs {b}");
@@ -94,7 +103,8 @@ fn the_sparse_and_the_dense_first_layer_agree_on_random_networks() {
     for seed in 0..300 {
         let mut rng = NumpyRng::seed(seed);
         let layers = between(&mut rng, 2, 4);
-        let sizes: Vec<usize> = (0..layers).map(|_| between(&mut rng, 1, 40)).collect();
+        let sizes: Vec<usize> =
+            (0..layers).map(|_| between(&mut rng, 1, 40)).collect();
         let net = Network::from_rng(&sizes, &mut rng).expect("sizes 1 to 40");
         let examples = between(&mut rng, 1, 9);
         let n_in = sizes[0];
@@ -111,7 +121,8 @@ fn the_sparse_and_the_dense_first_layer_agree_on_random_networks() {
             assert!(off_by < 1e-12, "seed {seed}, {sizes:?}: off by {off_by:e}");
         }
         let targets = Array2::from_elem(dense[layers - 1].raw_dim(), 0.5);
-        let deltas = MeanSquaredError.output_deltas(dense[layers - 1].view(), targets.view());
+        let deltas =
+            MeanSquaredError.output_deltas(dense[layers - 1].view(), targets.view());
         let from_dense = net.backward_batch(&dense, deltas.clone()).expect("fits");
         let from_sparse = net
             .backward_layers(&sparse, &dense[1..], deltas)

@@ -10,7 +10,9 @@ use std::time::Instant;
 use bookkit::NumpyRng;
 use ch02_backpropagation::MeanSquaredError;
 use ch02_backpropagation::Network;
-use ch03_training_loop::runs::{BATCH_LEARNING_RATE, BATCH_SIZES, LAYERS, SEED, noisy_data};
+use ch03_training_loop::runs::{
+    BATCH_LEARNING_RATE, BATCH_SIZES, LAYERS, SEED, noisy_data,
+};
 use ch03_training_loop::{TrainError, train_epoch};
 
 /// Epochs timed per batch size.

@@ -1,9 +1,10 @@
 //! Exercise 3.1: train a network on XOR.
 //!
-//! Fill in `train_xor`: build a `[2, 4, 1]` network with seed 42, then make `passes` passes
-//! over the four XOR examples (one `train_step` per example, in order) at `learning_rate`,
-//! recording each pass's mean loss. Return the losses, the trained network and its
-//! predictions for the four inputs. Then run `cargo learn ch03-training-loop`.
+//! Fill in `train_xor`: build a `[2, 4, 1]` network with seed 42, then make `passes`
+//! passes over the four XOR examples (one `train_step` per example, in order) at
+//! `learning_rate`, recording each pass's mean loss. Return the losses, the trained
+//! network and its predictions for the four inputs. Then run
+//! `cargo learn ch03-training-loop`.
 #![allow(unused_variables)]
 
 use ch02_backpropagation::Network;
@@ -14,7 +15,8 @@ use crate::train::TrainError;
 /// What training on XOR produced.
 #[derive(Debug, Clone)]
 pub struct XorTraining {
-    /// The mean loss of each pass over the four examples (during training, before updates).
+    /// The mean loss of each pass over the four examples (during training, before
+    /// updates).
     pub losses: Vec<f64>,
     /// The network after training.
     pub network: Network,
@@ -22,11 +24,16 @@ pub struct XorTraining {
     pub predictions: Vec<f64>,
 }
 
-/// Trains a `[2, 4, 1]` network (seed 42) on XOR for `passes` passes at `learning_rate`.
+/// Trains a `[2, 4, 1]` network (seed 42) on XOR for `passes` passes at
+/// `learning_rate`.
 ///
 /// # Errors
-/// A [`TrainError`] if training fails (it does not for XOR with a sensible learning rate).
-pub fn train_xor(learning_rate: f64, passes: usize) -> Result<XorTraining, TrainError> {
+/// A [`TrainError`] if training fails (it does not for XOR with a sensible learning
+/// rate).
+pub fn train_xor(
+    learning_rate: f64,
+    passes: usize,
+) -> Result<XorTraining, TrainError> {
     bookkit::not_done!()
 }
 // ANCHOR_END: solution

@@ -1,9 +1,10 @@
 //! Exercise 3.2: compare learning rates on XOR.
 //!
-//! Fill in `final_loss`: train a fresh `[2, 4, 1]` network (seed 42, so every learning rate
-//! starts from the same weights) on XOR for `passes` passes at `learning_rate`, then return
-//! its mean loss over the four examples *after* training. Fill in `verdict`, which grades a
-//! final loss. Then run `cargo learn ch03-training-loop`.
+//! Fill in `final_loss`: train a fresh `[2, 4, 1]` network (seed 42, so every
+//! learning rate starts from the same weights) on XOR for `passes` passes at
+//! `learning_rate`, then return its mean loss over the four examples *after*
+//! training. Fill in `verdict`, which grades a final loss. Then run
+//! `cargo learn ch03-training-loop`.
 #![allow(unused_variables)]
 
 use crate::train::TrainError;

@@ -27,7 +27,8 @@ impl Dataset {
 pub const MISSING: f64 = f64::NAN;
 
 /// The four corners of the unit square.
-pub const XOR_INPUTS: [[f64; 2]; 4] = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
+pub const XOR_INPUTS: [[f64; 2]; 4] =
+    [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]];
 /// XOR of the two inputs: 1 when exactly one of them is 1.
 pub const XOR_TARGETS: [f64; 4] = [0.0, 1.0, 1.0, 0.0];
 
@@ -42,10 +43,11 @@ pub fn xor() -> Dataset {
 // ANCHOR_END: xor
 
 // ANCHOR: noisy_xor
-/// `per_corner` points around each corner of the unit square, each coordinate moved by
-/// normal noise of standard deviation `noise`, labelled with the corner's XOR value.
-/// Corners in the order of [`XOR_INPUTS`]; the same stream as numpy's
-/// `np.random.seed(seed)` then `c + np.random.normal(0, noise, (per_corner, 2))` per corner.
+/// `per_corner` points around each corner of the unit square, each coordinate moved
+/// by normal noise of standard deviation `noise`, labelled with the corner's XOR
+/// value. Corners in the order of [`XOR_INPUTS`]; the same stream as numpy's
+/// `np.random.seed(seed)` then `c + np.random.normal(0, noise, (per_corner, 2))` per
+/// corner.
 pub fn noisy_xor(per_corner: usize, noise: f64, seed: u32) -> Dataset {
     let mut rng = NumpyRng::seed(seed);
     let mut inputs = Vec::with_capacity(4 * per_corner);

@@ -31,7 +31,10 @@ fn curve_panel(area: &plot::Canvas<'_>, run: &LearningRateRun) -> BookResult<()>
         .margin_right(22)
         .x_label_area_size(40)
         .y_label_area_size(65)
-        .build_cartesian_2d(0.0..passes, plot::log_range(y_range.clone()).log_scale())?;
+        .build_cartesian_2d(
+            0.0..passes,
+            plot::log_range(y_range.clone()).log_scale(),
+        )?;
     chart
         .configure_mesh()
         .x_desc("pass")
@@ -41,11 +44,10 @@ fn curve_panel(area: &plot::Canvas<'_>, run: &LearningRateRun) -> BookResult<()>
         .y_label_formatter(&plot::log_tick)
         .label_style(("sans-serif", plot::TEXT_SIZE))
         .draw()?;
-    let points = run
-        .losses
-        .iter()
-        .enumerate()
-        .map(|(pass, &loss)| (pass as f64, loss.clamp(y_range.start, y_range.end)));
+    let points =
+        run.losses.iter().enumerate().map(|(pass, &loss)| {
+            (pass as f64, loss.clamp(y_range.start, y_range.end))
+        });
     chart.draw_series(LineSeries::new(points, colors::BLUE.stroke_width(2)))?;
     Ok(())
 }
@@ -53,7 +55,8 @@ fn curve_panel(area: &plot::Canvas<'_>, run: &LearningRateRun) -> BookResult<()>
 /// The loss of every pass for each learning rate, two panels to a row, on a logarithmic scale.
 pub fn learning_rate_curves() -> BookResult<Figure> {
     let runs = runs::learning_rates()?;
-    let mut data = String::from("mean loss of each pass over XOR ([2, 4, 1], seed 42)\n");
+    let mut data =
+        String::from("mean loss of each pass over XOR ([2, 4, 1], seed 42)\n");
     write!(data, "{:>5}", "LR")?;
     for pass in SAMPLE_PASSES {
         write!(data, "  {:>6}", format!("p{pass}"))?;
@@ -132,7 +135,9 @@ pub fn batch_size_curves() -> BookResult<Figure> {
                 .map(|(epoch, &loss)| ((epoch + 1) as f64, loss));
             let label = match run.batch_size {
                 1 => "batch size 1 (stochastic)".to_string(),
-                size if size == runs::BATCH_SIZES[2] => format!("batch size {size} (full batch)"),
+                size if size == runs::BATCH_SIZES[2] => {
+                    format!("batch size {size} (full batch)")
+                }
                 size => format!("batch size {size} (mini-batch)"),
             };
             chart
@@ -183,7 +188,12 @@ pub fn boundary_centre() -> BookResult<f64> {
 
 /// The trained network's output on a `count` × `count` grid over `[low, high]²`, row by row
 /// from the bottom (`x2 = low`).
-pub fn output_grid(net: &Network, low: f64, high: f64, count: usize) -> BookResult<Vec<Vec<f64>>> {
+pub fn output_grid(
+    net: &Network,
+    low: f64,
+    high: f64,
+    count: usize,
+) -> BookResult<Vec<Vec<f64>>> {
     let axis = plot::linspace(low, high, count);
     let mut grid = Vec::with_capacity(count);
     for &x2 in &axis {
@@ -199,8 +209,9 @@ pub fn output_grid(net: &Network, low: f64, high: f64, count: usize) -> BookResu
 /// The trained XOR network's output over the unit square, with the four training points.
 pub fn xor_decision_boundary() -> BookResult<Figure> {
     let net = &runs::exercise_3_1()?.network;
-    let mut data =
-        String::from("output of the XOR network of Exercise 3.1 (lr 2.0, 2000 passes)\nx2 \\ x1");
+    let mut data = String::from(
+        "output of the XOR network of Exercise 3.1 (lr 2.0, 2000 passes)\nx2 \\ x1",
+    );
     let coarse = plot::linspace(0.0, 1.0, 5);
     for x1 in &coarse {
         write!(data, "  {:>5}", num(*x1, 2))?;
@@ -239,7 +250,10 @@ pub fn xor_decision_boundary() -> BookResult<Figure> {
             values.iter().enumerate().map(move |(col, &output)| {
                 let x = low + col as f64 * cell;
                 let y = low + row as f64 * cell;
-                Rectangle::new([(x, y), (x + cell, y + cell)], diverging(output).filled())
+                Rectangle::new(
+                    [(x, y), (x + cell, y + cell)],
+                    diverging(output).filled(),
+                )
             })
         }))?;
         for (input, target) in XOR_INPUTS.iter().zip(XOR_TARGETS) {

@@ -4,13 +4,13 @@ use std::fmt::Write;
 
 use bookkit::BookResult;
 use bookkit::NumpyRng;
-use bookkit::fmt::{num, vector};
+use bookkit::fmt::{num, vector, wrap};
 use ch02_backpropagation::Network;
 
 use crate::data::{XOR_INPUTS, XOR_TARGETS, xor};
 use crate::runs::{
-    self, BATCH_EPOCHS, EX3_1_LEARNING_RATE, EX3_1_PASSES, LAYERS, SEED, SINGLE_INPUT,
-    SINGLE_TARGET, noisy_data, rises,
+    self, BATCH_EPOCHS, EX3_1_LEARNING_RATE, EX3_1_PASSES, LAYERS, SEED,
+    SINGLE_INPUT, SINGLE_TARGET, noisy_data, rises,
 };
 use ch02_backpropagation::MeanSquaredError;
 
@@ -151,7 +151,9 @@ pub fn training_errors() -> BookResult<String> {
         vector(&data.inputs[3], 0)
     )?;
     match train_passes(&mut net, &data.inputs, &data.targets, 2.0, 2000) {
-        Ok(losses) => writeln!(out, "  trained: final loss {:.4}", losses[losses.len() - 1])?,
+        Ok(losses) => {
+            writeln!(out, "  trained: final loss {:.4}", losses[losses.len() - 1])?
+        }
         Err(error) => writeln!(out, "  error: {error}")?,
     }
 
@@ -198,7 +200,7 @@ pub fn training_errors() -> BookResult<String> {
             Err(error) => writeln!(out, "  {what}: {error}")?,
         }
     }
-    Ok(out)
+    Ok(wrap(&out, 4)) // long lines wrapped to the page
 }
 // ANCHOR_END: training_errors
 
@@ -244,7 +246,9 @@ pub fn exercise_3_1() -> BookResult<String> {
         }
     }
     writeln!(out, "\nFinal predictions:")?;
-    for ((input, target), prediction) in XOR_INPUTS.iter().zip(XOR_TARGETS).zip(&run.predictions) {
+    for ((input, target), prediction) in
+        XOR_INPUTS.iter().zip(XOR_TARGETS).zip(&run.predictions)
+    {
         writeln!(
             out,
             "  {} -> {prediction:.4}  (target: {})",
@@ -284,7 +288,8 @@ pub const NUMPY_REFERENCE: &str = include_str!("../reference/numpy-output.txt");
 /// # Errors
 /// When the committed reference output lacks the row.
 pub fn numpy_lr10_final() -> BookResult<f64> {
-    Ok(bookkit::reference::NumpyReference::parse(NUMPY_REFERENCE)?.value("ex3_2_lr10.0")?)
+    Ok(bookkit::reference::NumpyReference::parse(NUMPY_REFERENCE)?
+        .value("ex3_2_lr10.0")?)
 }
 
 /// The smallest and largest value of a non-empty slice.

@@ -46,8 +46,9 @@ pub const SINGLE_TARGET: [f64; 1] = [1.0];
 /// Learning rate of the single-example run.
 pub const SINGLE_LEARNING_RATE: f64 = 1.0;
 
-// ANCHOR: single_example
-/// Ten training steps on one example, with the loss and the new prediction after each.
+// ANCHOR: single_example_run
+/// Ten training steps on one example, with the loss and the new prediction after
+/// each.
 pub fn single_example_run(steps: usize) -> Result<Vec<StepRow>, TrainError> {
     let mut net = Network::new(&LAYERS, SEED)?;
     let mut rows = Vec::new();
@@ -67,7 +68,7 @@ pub fn single_example_run(steps: usize) -> Result<Vec<StepRow>, TrainError> {
     }
     Ok(rows)
 }
-// ANCHOR_END: single_example
+// ANCHOR_END: single_example_run
 
 /// The single-example run of the chapter (10 steps), computed once.
 pub fn single_example() -> Result<&'static [StepRow], TrainError> {
@@ -104,7 +105,8 @@ pub fn learning_rate_run(
     passes: usize,
 ) -> Result<LearningRateRun, TrainError> {
     let mut net = initial.clone(); // every learning rate starts from the same weights
-    let losses = train_passes(&mut net, &data.inputs, &data.targets, learning_rate, passes)?;
+    let losses =
+        train_passes(&mut net, &data.inputs, &data.targets, learning_rate, passes)?;
     let final_loss = mean_loss(&net, &data.inputs, &data.targets)?;
     let mut predictions = Vec::new();
     for input in &data.inputs {
@@ -226,8 +228,9 @@ pub fn noisy_data() -> Dataset {
 }
 
 // ANCHOR: batch_run
-/// Trains a `[2, 4, 1]` network (seed 42) on `data` for `epochs` epochs of mini-batches of
-/// `batch_size`, shuffling with its own numpy stream, and records the loss after each epoch.
+/// Trains a `[2, 4, 1]` network (seed 42) on `data` for `epochs` epochs of
+/// mini-batches of `batch_size`, shuffling with its own numpy stream, and records the
+/// loss after each epoch.
 pub fn batch_run(
     data: &Dataset,
     batch_size: usize,
@@ -287,8 +290,9 @@ pub struct Sensitivity {
 }
 
 // ANCHOR: nudged
-/// A copy of `net` whose `index`-th weight (counting through the layers, row by row) is
-/// replaced by the next larger-magnitude `f64`: a change of about one part in 10^16.
+/// A copy of `net` whose `index`-th weight (counting through the layers, row by row)
+/// is replaced by the next larger-magnitude `f64`: a change of about one part in
+/// 10^16.
 pub fn nudged(net: &Network, index: usize) -> Network {
     let mut copy = net.clone();
     let (weights, _) = copy.parameters_mut();
@@ -317,7 +321,12 @@ pub fn sensitivity() -> Result<&'static [Sensitivity], TrainError> {
                     rises: Vec::new(),
                 };
                 for start in starts {
-                    let run = learning_rate_run(&start, &data, learning_rate, EX3_2_PASSES)?;
+                    let run = learning_rate_run(
+                        &start,
+                        &data,
+                        learning_rate,
+                        EX3_2_PASSES,
+                    )?;
                     result.final_losses.push(run.final_loss);
                     result.rises.push(rises(&run.losses));
                 }

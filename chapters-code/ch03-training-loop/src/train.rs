@@ -11,7 +11,9 @@ use bookkit::NumpyRng;
 use ch01_loss_functions::loss::mse;
 
 use crate::data::Dataset;
-use ch02_backpropagation::{Activation, Gradients, InputBatch, Loss, Network, NetworkError};
+use ch02_backpropagation::{
+    Activation, Gradients, InputBatch, Loss, Network, NetworkError,
+};
 use ndarray::{Array2, ArrayView2, Axis};
 
 /// What went wrong while training.
@@ -194,8 +196,8 @@ fn apply_finite(
 ///
 /// # Errors
 /// [`TrainError::Network`] for an input or target of the wrong length;
-/// [`TrainError::NonFinite`] (step 0) when the loss is NaN or infinite — the weights are then
-/// left as they were.
+/// [`TrainError::NonFinite`] (step 0) when the loss is NaN or infinite — the weights
+/// are then left as they were.
 pub fn train_step(
     net: &mut Network,
     input: &[f64],
@@ -233,9 +235,10 @@ fn check_data(inputs: &[Vec<f64>], targets: &[Vec<f64>]) -> Result<(), TrainErro
 /// Returns the mean of the per-example losses.
 ///
 /// # Errors
-/// [`TrainError::EmptyData`], [`TrainError::LengthMismatch`], [`TrainError::Network`] for bad
-/// data; [`TrainError::NonFinite`] with `step` = the position of the example whose loss was
-/// NaN or infinite (the updates of the examples before it have been made).
+/// [`TrainError::EmptyData`], [`TrainError::LengthMismatch`], [`TrainError::Network`]
+/// for bad data; [`TrainError::NonFinite`] with `step` = the position of the example
+/// whose loss was NaN or infinite (the updates of the examples before it have been
+/// made).
 pub fn train_pass(
     net: &mut Network,
     inputs: &[Vec<f64>],
@@ -253,13 +256,14 @@ pub fn train_pass(
 // ANCHOR_END: train_pass
 
 // ANCHOR: epoch_loop
-/// The training loop at a glance: for every epoch, for every example, forward, loss, backward,
-/// update. Returns the mean loss of each epoch. (The same arithmetic as [`train_passes`],
-/// without its guards against a non-finite loss: a skeleton to start your own loop from.)
+/// The training loop at a glance: for every epoch, for every example, forward, loss,
+/// backward, update. Returns the mean loss of each epoch. (The same arithmetic as
+/// [`train_passes`], without its guards against a non-finite loss: a skeleton to
+/// start your own loop from.)
 ///
 /// # Errors
-/// [`TrainError::EmptyData`] or [`TrainError::LengthMismatch`] when the data does not pair up;
-/// [`TrainError::Network`] for an input or target of the wrong length.
+/// [`TrainError::EmptyData`] or [`TrainError::LengthMismatch`] when the data does not
+/// pair up; [`TrainError::Network`] for an input or target of the wrong length.
 pub fn epoch_loop(
     net: &mut Network,
     inputs: &[Vec<f64>],
@@ -310,16 +314,17 @@ pub fn train_passes(
 }
 
 // ANCHOR: train_epoch
-/// One epoch of mini-batch gradient descent: shuffle the examples with `rng.permutation(n)`,
-/// cut them into batches of `batch_size` (the last one may be smaller), and make one update
-/// per batch with [`train_batch`]. Returns the total loss of all examples (each measured
-/// before its batch's update) divided by their number.
+/// One epoch of mini-batch gradient descent: shuffle the examples with
+/// `rng.permutation(n)`, cut them into batches of `batch_size` (the last one may be
+/// smaller), and make one update per batch with [`train_batch`]. Returns the total
+/// loss of all examples (each measured before its batch's update) divided by their
+/// number.
 ///
 /// # Errors
-/// [`TrainError::ZeroBatchSize`], [`TrainError::EmptyData`], [`TrainError::LearningRate`],
-/// [`TrainError::Data`] and [`TrainError::Network`] for bad arguments;
-/// [`TrainError::NonFinite`] with `step` = the position of the batch in which a loss or a
-/// gradient was NaN or infinite (that batch makes no update).
+/// [`TrainError::ZeroBatchSize`], [`TrainError::EmptyData`],
+/// [`TrainError::LearningRate`], [`TrainError::Data`] and [`TrainError::Network`] for
+/// bad arguments; [`TrainError::NonFinite`] with `step` = the position of the batch
+/// in which a loss or a gradient was NaN or infinite (that batch makes no update).
 pub fn train_epoch(
     net: &mut Network,
     data: &(impl Examples + ?Sized),
@@ -338,21 +343,22 @@ pub fn train_epoch(
     let mut total_loss = 0.0;
     for (step, indices) in order.chunks(batch_size).enumerate() {
         let (inputs, targets) = data.batch(indices)?;
-        total_loss += train_batch(net, &inputs, targets.view(), loss, learning_rate, step)?;
+        total_loss +=
+            train_batch(net, &inputs, targets.view(), loss, learning_rate, step)?;
     }
     Ok(total_loss / data.len() as f64)
 }
 // ANCHOR_END: train_epoch
 
 // ANCHOR: train_batch
-/// One update on one mini-batch (one example per row): forward pass, loss, backward pass,
-/// and a step along the gradient averaged over the batch. Returns the batch's summed loss,
-/// measured before the update; `step` labels a NaN or infinite loss.
+/// One update on one mini-batch (one example per row): forward pass, loss, backward
+/// pass, and a step along the gradient averaged over the batch. Returns the batch's
+/// summed loss, measured before the update; `step` labels a NaN or infinite loss.
 ///
 /// # Errors
 /// [`TrainError::LearningRate`], [`TrainError::OutputMismatch`] and
-/// [`TrainError::Network`] for bad arguments; [`TrainError::NonFinite`] when the loss or a
-/// gradient is NaN or infinite (the weights are then left as they were).
+/// [`TrainError::Network`] for bad arguments; [`TrainError::NonFinite`] when the loss
+/// or a gradient is NaN or infinite (the weights are then left as they were).
 pub fn train_batch(
     net: &mut Network,
     inputs: &impl InputBatch,
@@ -400,7 +406,10 @@ fn check_output(net: &Network, loss: &dyn Loss) -> Result<(), TrainError> {
 }
 
 /// Checks that targets have the outputs' shape (one row per example).
-fn check_targets(outputs: (usize, usize), targets: (usize, usize)) -> Result<(), TrainError> {
+fn check_targets(
+    outputs: (usize, usize),
+    targets: (usize, usize),
+) -> Result<(), TrainError> {
     if targets.0 != outputs.0 {
         return Err(TrainError::LengthMismatch {
             inputs: outputs.0,
@@ -464,7 +473,10 @@ pub trait Examples {
     ///
     /// # Errors
     /// [`TrainError::Data`] when an index is out of range or the examples cannot be stacked.
-    fn batch(&self, indices: &[usize]) -> Result<(Self::Inputs, Array2<f64>), TrainError>;
+    fn batch(
+        &self,
+        indices: &[usize],
+    ) -> Result<(Self::Inputs, Array2<f64>), TrainError>;
 }
 // ANCHOR_END: examples
 
@@ -475,7 +487,10 @@ impl Examples for Dataset {
         self.inputs.len().min(self.targets.len())
     }
 
-    fn batch(&self, indices: &[usize]) -> Result<(Array2<f64>, Array2<f64>), TrainError> {
+    fn batch(
+        &self,
+        indices: &[usize],
+    ) -> Result<(Array2<f64>, Array2<f64>), TrainError> {
         check_data(&self.inputs, &self.targets)?;
         Ok((
             stack(&self.inputs, indices, "input")?,
@@ -485,7 +500,11 @@ impl Examples for Dataset {
 }
 
 /// The vectors at `indices`, as the rows of a matrix.
-fn stack(rows: &[Vec<f64>], indices: &[usize], what: &str) -> Result<Array2<f64>, TrainError> {
+fn stack(
+    rows: &[Vec<f64>],
+    indices: &[usize],
+    what: &str,
+) -> Result<Array2<f64>, TrainError> {
     let width = indices
         .first()
         .and_then(|&i| rows.get(i))
@@ -493,7 +512,10 @@ fn stack(rows: &[Vec<f64>], indices: &[usize], what: &str) -> Result<Array2<f64>
     let mut data = Vec::new();
     for &index in indices {
         let row = rows.get(index).ok_or_else(|| TrainError::Data {
-            problem: format!("example {index} does not exist: there are {}", rows.len()),
+            problem: format!(
+                "example {index} does not exist: there are {}",
+                rows.len()
+            ),
         })?;
         if row.len() != width {
             return Err(TrainError::Data {
@@ -506,8 +528,10 @@ fn stack(rows: &[Vec<f64>], indices: &[usize], what: &str) -> Result<Array2<f64>
         }
         data.extend_from_slice(row);
     }
-    Array2::from_shape_vec((indices.len(), width), data).map_err(|error| TrainError::Data {
-        problem: error.to_string(),
+    Array2::from_shape_vec((indices.len(), width), data).map_err(|error| {
+        TrainError::Data {
+            problem: error.to_string(),
+        }
     })
 }
 
@@ -553,8 +577,10 @@ mod tests {
 
     /// The committed numpy reference output of this chapter.
     fn numpy() -> bookkit::reference::NumpyReference {
-        bookkit::reference::NumpyReference::parse(include_str!("../reference/numpy-output.txt"))
-            .expect("reference/numpy-output.txt parses")
+        bookkit::reference::NumpyReference::parse(include_str!(
+            "../reference/numpy-output.txt"
+        ))
+        .expect("reference/numpy-output.txt parses")
     }
 
     /// Equal to numpy's value but for a different order of additions.
@@ -583,9 +609,11 @@ mod tests {
     fn the_epoch_loop_skeleton_trains_like_train_passes() {
         let (inputs, targets) = xor();
         let mut skeleton = net();
-        let losses = epoch_loop(&mut skeleton, &inputs, &targets, 2.0, 50).expect("finite");
+        let losses =
+            epoch_loop(&mut skeleton, &inputs, &targets, 2.0, 50).expect("finite");
         let mut guarded = net();
-        let expected = train_passes(&mut guarded, &inputs, &targets, 2.0, 50).expect("finite");
+        let expected =
+            train_passes(&mut guarded, &inputs, &targets, 2.0, 50).expect("finite");
         assert_eq!(losses, expected);
         assert_eq!(skeleton, guarded);
         assert!(losses[49] < losses[0], "the loss falls: {losses:?}");
@@ -622,7 +650,8 @@ mod tests {
             targets: targets.clone(),
         };
         let loss =
-            train_epoch(&mut by_epoch, &data, &MeanSquaredError, 0.5, 4, &mut rng).expect("finite");
+            train_epoch(&mut by_epoch, &data, &MeanSquaredError, 0.5, 4, &mut rng)
+                .expect("finite");
 
         let mut by_hand = net();
         let mut sum = Gradients::zeros_like(&by_hand);
@@ -631,7 +660,8 @@ mod tests {
             sum.add_assign(&by_hand.backward(target).expect("after forward"));
         }
         sum.scale(0.25);
-        let expected_loss = mean_loss(&by_hand, &inputs, &targets).expect("valid data");
+        let expected_loss =
+            mean_loss(&by_hand, &inputs, &targets).expect("valid data");
         by_hand.apply_gradients(&sum, 0.5).expect("same shapes");
 
         assert!(
@@ -665,7 +695,8 @@ mod tests {
         let mut by_step = net();
         let mut total = 0.0;
         for &i in &order {
-            total += train_step(&mut by_step, &inputs[i], &targets[i], 1.0).expect("finite");
+            total += train_step(&mut by_step, &inputs[i], &targets[i], 1.0)
+                .expect("finite");
         }
         assert_eq!(loss, total / 4.0);
         assert_eq!(by_epoch, by_step);
@@ -707,7 +738,8 @@ mod tests {
         );
         for rate in [f64::NAN, f64::INFINITY, 0.0, -1.0] {
             let before = net.clone();
-            let error = train_step(&mut net, &[1.0, 0.0], &[1.0], rate).expect_err("bad rate");
+            let error = train_step(&mut net, &[1.0, 0.0], &[1.0], rate)
+                .expect_err("bad rate");
             assert!(matches!(error, TrainError::LearningRate { .. }), "{error}");
             assert_eq!(net, before, "a rejected rate changes nothing");
         }
@@ -725,7 +757,8 @@ mod tests {
                 given: 1
             }))
         );
-        let error = train_step(&mut net, &[1.0, 2.0], &[1.0, 0.0], 1.0).expect_err("2 targets");
+        let error = train_step(&mut net, &[1.0, 2.0], &[1.0, 0.0], 1.0)
+            .expect_err("2 targets");
         assert_eq!(
             error,
             TrainError::Network(NetworkError::TargetLength {
@@ -746,7 +779,8 @@ mod tests {
         let (mut inputs, targets) = xor();
         inputs[2] = vec![f64::NAN, 0.0];
         let mut net = net();
-        let error = train_pass(&mut net, &inputs, &targets, 1.0).expect_err("NaN input");
+        let error =
+            train_pass(&mut net, &inputs, &targets, 1.0).expect_err("NaN input");
         let TrainError::NonFinite { step, loss } = error else {
             panic!("expected NonFinite, got {error:?}");
         };
@@ -759,7 +793,8 @@ mod tests {
         assert!(message.contains("log(0)"), "{message}");
 
         let before = net.clone();
-        let error = train_step(&mut net, &[f64::NAN, 0.0], &[1.0], 1.0).expect_err("NaN");
+        let error =
+            train_step(&mut net, &[f64::NAN, 0.0], &[1.0], 1.0).expect_err("NaN");
         assert!(matches!(error, TrainError::NonFinite { step: 0, .. }));
         assert_eq!(net.weights(), before.weights());
     }
@@ -794,12 +829,14 @@ mod tests {
     fn train_passes_counts_steps_from_the_start() {
         let (mut inputs, targets) = xor();
         let mut net = net();
-        let losses = train_passes(&mut net, &inputs, &targets, 2.0, 3).expect("finite");
+        let losses =
+            train_passes(&mut net, &inputs, &targets, 2.0, 3).expect("finite");
         assert_eq!(losses.len(), 3);
         assert_eq!(format!("{:.6}", losses[0]), "0.418253");
 
         inputs[1] = vec![0.0, f64::NAN];
-        let error = train_passes(&mut net, &inputs, &targets, 2.0, 3).expect_err("NaN");
+        let error =
+            train_passes(&mut net, &inputs, &targets, 2.0, 3).expect_err("NaN");
         assert!(matches!(error, TrainError::NonFinite { step: 1, .. }));
     }
 }

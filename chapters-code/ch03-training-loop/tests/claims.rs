@@ -3,8 +3,8 @@
 use ch02_backpropagation::Network;
 use ch03_training_loop::data::{XOR_INPUTS, XOR_TARGETS, xor};
 use ch03_training_loop::listings::{
-    ABSURD_LEARNING_RATE, LATE_PASS, MISSING, numpy_lr10_final, parameters_poisoned_by_one_update,
-    predictions, worst_xor_error,
+    ABSURD_LEARNING_RATE, LATE_PASS, MISSING, numpy_lr10_final,
+    parameters_poisoned_by_one_update, predictions, worst_xor_error,
 };
 use ch03_training_loop::runs::{self, LAYERS, SEED, rises};
 use ch03_training_loop::{TrainError, figures, train_passes};
@@ -171,7 +171,9 @@ fn a_missing_value_stops_training_at_its_step() {
     let mut net = Network::new(&LAYERS, SEED).expect("valid sizes");
     let error = train_passes(&mut net, &data.inputs, &data.targets, 2.0, 2000)
         .expect_err("the NaN is caught");
-    assert!(matches!(error, TrainError::NonFinite { step: 3, loss } if loss.is_nan()));
+    assert!(
+        matches!(error, TrainError::NonFinite { step: 3, loss } if loss.is_nan())
+    );
     assert!(net.weights().iter().flatten().all(|w| w.is_finite()));
     let (poisoned, total) = parameters_poisoned_by_one_update().expect("runs");
     assert_eq!((poisoned, total), (17, net.parameter_count()));
@@ -234,7 +236,8 @@ fn exercise_3_2_larger_rates_end_lower() {
 fn learning_rate_10_is_chaotic_and_2_is_not() {
     let runs = runs::sensitivity().expect("trains");
     let printed = |losses: &[f64]| {
-        let mut text: Vec<String> = losses.iter().map(|l| format!("{l:.6}")).collect();
+        let mut text: Vec<String> =
+            losses.iter().map(|l| format!("{l:.6}")).collect();
         text.sort();
         text.dedup();
         text

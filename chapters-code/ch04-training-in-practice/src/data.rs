@@ -58,8 +58,8 @@ pub fn true_curve(x: f64) -> f64 {
 
 // ANCHOR: sine_data
 /// The guide's sine data: after `np.random.seed(42)`, 50 angles drawn uniformly from
-/// `[0, π]`. The input is the angle divided by π (so it lies in `[0, 1]`), the target is its
-/// sine (already in `[0, 1]`, the range of a sigmoid output).
+/// `[0, π]`. The input is the angle divided by π (so it lies in `[0, 1]`), the target
+/// is its sine (already in `[0, 1]`, the range of a sigmoid output).
 pub fn sine_data() -> Dataset {
     let mut rng = NumpyRng::seed(42);
     let angles = rng.uniform_vec(0.0, PI, 50);
@@ -86,10 +86,11 @@ pub const FEW_POINTS: usize = 6;
 pub const HELD_OUT_POINTS: usize = 50;
 
 // ANCHOR: few_noisy_points
-/// Six noisy measurements of `sin(πx)` at `x = 0, 0.2, …, 1`, and 50 held-out measurements
-/// at random `x`, all with Gaussian noise of standard deviation 0.1. In numpy:
-/// `np.random.seed(42)`, then `normal(0, 0.1, 6)` for the training noise, `uniform(0, 1, 50)`
-/// for the held-out inputs and `normal(0, 0.1, 50)` for their noise.
+/// Six noisy measurements of `sin(πx)` at `x = 0, 0.2, …, 1`, and 50 held-out
+/// measurements at random `x`, all with Gaussian noise of standard deviation 0.1. In
+/// numpy: `np.random.seed(42)`, then `normal(0, 0.1, 6)` for the training noise,
+/// `uniform(0, 1, 50)` for the held-out inputs and `normal(0, 0.1, 50)` for their
+/// noise.
 pub fn few_noisy_points() -> Split {
     let mut rng = NumpyRng::seed(42);
     let train_x = linspace(0.0, 1.0, FEW_POINTS);

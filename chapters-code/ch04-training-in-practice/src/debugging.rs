@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use ch01_loss_functions::loss::{binary_cross_entropy, binary_cross_entropy_unclipped};
+use ch01_loss_functions::loss::{
+    binary_cross_entropy, binary_cross_entropy_unclipped,
+};
 use ch02_backpropagation::gradient_check::{GradientCheck, GradientCheckReport};
 use ch02_backpropagation::{Loss, MeanSquaredError, Network, NetworkError};
 use ndarray::{Array1, ArrayView1};
@@ -52,7 +54,8 @@ pub struct BinaryCrossEntropy {
 }
 
 /// Binary cross-entropy computed without clipping: `ln(0)` is allowed to happen.
-pub const CROSS_ENTROPY_UNCLIPPED: BinaryCrossEntropy = BinaryCrossEntropy { clip: 0.0 };
+pub const CROSS_ENTROPY_UNCLIPPED: BinaryCrossEntropy =
+    BinaryCrossEntropy { clip: 0.0 };
 
 /// Binary cross-entropy with predictions clipped to `[1e-15, 1 - 1e-15]`.
 pub const CROSS_ENTROPY_CLIPPED: BinaryCrossEntropy = BinaryCrossEntropy {
@@ -106,8 +109,9 @@ pub struct EpochLog {
 }
 
 // ANCHOR: logged_step
-/// One training step that does not stop on a NaN: forward pass, loss, backward pass from
-/// `objective`'s output gradient, update. Returns the loss and the gradient's length.
+/// One training step that does not stop on a NaN: forward pass, loss, backward pass
+/// from `objective`'s output gradient, update. Returns the loss and the gradient's
+/// length.
 ///
 /// # Errors
 /// [`NetworkError`] for an input or target of the wrong length.
@@ -150,7 +154,8 @@ pub fn train_logged(
     for _ in 0..epochs {
         let (mut total, mut norm) = (0.0, 0.0);
         for (input, target) in data.inputs.iter().zip(&data.targets) {
-            let (step_loss, step_norm) = logged_step(net, input, target, learning_rate, loss)?;
+            let (step_loss, step_norm) =
+                logged_step(net, input, target, learning_rate, loss)?;
             total += step_loss;
             norm += step_norm;
         }
@@ -163,8 +168,9 @@ pub fn train_logged(
 }
 
 // ANCHOR: check_output_gradient
-/// Chapter 2's gradient check, on the gradients that backpropagation computes when it starts
-/// from `loss`'s output gradient: each is compared with central differences of the MSE loss.
+/// Chapter 2's gradient check, on the gradients that backpropagation computes when it
+/// starts from `loss`'s output gradient: each is compared with central differences of
+/// the MSE loss.
 ///
 /// # Errors
 /// [`NetworkError`] for an input or target of the wrong length.
@@ -176,7 +182,8 @@ pub fn check_output_gradient(
 ) -> Result<GradientCheckReport, NetworkError> {
     let mut probe = net.clone();
     let output = probe.forward(input)?;
-    let analytical = probe.backward_from(loss.output_gradient(output.view(), target.into()))?;
+    let analytical =
+        probe.backward_from(loss.output_gradient(output.view(), target.into()))?;
     GradientCheck::default().compare(&mut probe, input, target, &analytical)
 }
 // ANCHOR_END: check_output_gradient
@@ -275,8 +282,9 @@ impl fmt::Display for Symptom {
 }
 
 // ANCHOR: diagnose
-/// Reads a training log and names every symptom of an unhealthy run it shows (none for a
-/// healthy run). A NaN or infinite value is reported alone: after it, nothing else means much.
+/// Reads a training log and names every symptom of an unhealthy run it shows (none
+/// for a healthy run). A NaN or infinite value is reported alone: after it, nothing
+/// else means much.
 pub fn diagnose(log: &[EpochLog]) -> Vec<Symptom> {
     let (Some(first), Some(last)) = (log.first(), log.last()) else {
         return Vec::new();
@@ -407,8 +415,9 @@ mod tests {
     #[test]
     fn a_wrong_target_length_is_an_error() {
         let mut net = Network::new(&[1, 2, 1], 0).expect("valid sizes");
-        let error = logged_step(&mut net, &[0.5], &[1.0, 0.0], 0.1, &MeanSquaredError)
-            .expect_err("2 targets");
+        let error =
+            logged_step(&mut net, &[0.5], &[1.0, 0.0], 0.1, &MeanSquaredError)
+                .expect_err("2 targets");
         assert_eq!(
             error,
             NetworkError::TargetLength {

@@ -37,7 +37,7 @@ pub struct SineFit {
     pub network: Network,
 }
 
-// ANCHOR: sine_fit
+// ANCHOR: run_sine_fit
 /// Fits `sin` with a `[1, 8, 1]` network (seed 42): 1000 epochs, learning rate 2.0.
 fn run_sine_fit() -> BookResult<SineFit> {
     let data = sine_data();
@@ -49,7 +49,7 @@ fn run_sine_fit() -> BookResult<SineFit> {
         network,
     })
 }
-// ANCHOR_END: sine_fit
+// ANCHOR_END: run_sine_fit
 
 /// The sine fit, trained once per process.
 ///
@@ -87,7 +87,8 @@ pub fn noisy_split() -> &'static Split {
 }
 
 // ANCHOR: run_fit
-/// A fresh network of `layers` (seed 42) fitted to the six points, watched on the held-out ones.
+/// A fresh network of `layers` (seed 42) fitted to the six points, watched on the
+/// held-out ones.
 fn run_fit(layers: &[usize], options: &FitOptions) -> BookResult<Fit> {
     let split = noisy_split();
     Ok(fit(

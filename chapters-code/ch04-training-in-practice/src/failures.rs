@@ -8,8 +8,8 @@ use ch02_backpropagation::{Loss, MeanSquaredError, Network, NetworkError};
 
 use crate::data::{Dataset, sine_data, step_data};
 use crate::debugging::{
-    CROSS_ENTROPY_CLIPPED, CROSS_ENTROPY_UNCLIPPED, EpochLog, MseWrongSign, logged_step,
-    train_logged,
+    CROSS_ENTROPY_CLIPPED, CROSS_ENTROPY_UNCLIPPED, EpochLog, MseWrongSign,
+    logged_step, train_logged,
 };
 use crate::experiments::{SINE_EPOCHS, SINE_LAYERS, SINE_LEARNING_RATE};
 
@@ -32,8 +32,8 @@ pub const CLASSIFIER_LEARNING_RATE: f64 = 0.5;
 pub const CLASSIFIER_EPOCHS: usize = 300;
 
 // ANCHOR: scaled_weights
-/// The guide's network for `layers` and `seed`, with every initial weight multiplied by
-/// `factor`.
+/// The guide's network for `layers` and `seed`, with every initial weight multiplied
+/// by `factor`.
 ///
 /// # Errors
 /// [`NetworkError`] for invalid layer sizes.

@@ -10,7 +10,9 @@ use ch02_backpropagation::Network;
 use plotters::prelude::*;
 
 use crate::data::{Dataset, true_curve};
-use crate::experiments::{self, early_stopped_run, noisy_split, overfit_run, underfit_run};
+use crate::experiments::{
+    self, early_stopped_run, noisy_split, overfit_run, underfit_run,
+};
 use crate::failures::failures;
 
 /// How many points a learned function is drawn with.
@@ -81,14 +83,19 @@ struct LossAxes<'a> {
 }
 
 /// A loss-against-epoch panel with a logarithmic loss axis, and an optional marked epoch.
-fn loss_panel(area: &Canvas<'_>, axes: LossAxes<'_>, series: &[LossSeries<'_>]) -> BookResult<()> {
+fn loss_panel(
+    area: &Canvas<'_>,
+    axes: LossAxes<'_>,
+    series: &[LossSeries<'_>],
+) -> BookResult<()> {
     let LossAxes {
         title,
         y_range,
         legend,
         marker,
     } = axes;
-    let epochs_drawn = series.iter().map(|s| s.losses.len()).max().unwrap_or(1) as f64;
+    let epochs_drawn =
+        series.iter().map(|s| s.losses.len()).max().unwrap_or(1) as f64;
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", plot::TITLE_SIZE))
         .margin(12)
@@ -161,9 +168,13 @@ fn function_panel(area: &Canvas<'_>, panel: &FunctionPanel<'_>) -> BookResult<()
     if let Some(held_out) = panel.held_out {
         let points = held_out.xs().into_iter().zip(held_out.ys());
         chart
-            .draw_series(points.map(|p| Circle::new(p, 3, colors::GREY.mix(0.5).filled())))?
+            .draw_series(
+                points.map(|p| Circle::new(p, 3, colors::GREY.mix(0.5).filled())),
+            )?
             .label("held-out points")
-            .legend(|(x, y)| Circle::new((x + 10, y), 3, colors::GREY.mix(0.5).filled()));
+            .legend(|(x, y)| {
+                Circle::new((x + 10, y), 3, colors::GREY.mix(0.5).filled())
+            });
     }
     chart
         .draw_series(LineSeries::new(true_points(), colors::BLUE.stroke_width(3)))?
@@ -253,7 +264,8 @@ pub fn train_vs_held_out() -> BookResult<Figure> {
     let under = underfit_run()?;
     let best = over.best.epoch;
     let last = over.history.epochs() - 1;
-    let mut data = String::from("epoch   [1,16,1] train  held-out   [1,1,1] train  held-out\n");
+    let mut data =
+        String::from("epoch   [1,16,1] train  held-out   [1,1,1] train  held-out\n");
     for epoch in [0, 100, best, 500, 1000, last] {
         writeln!(
             data,
@@ -347,7 +359,8 @@ pub fn three_fits() -> BookResult<Figure> {
 /// Loss curves of the failure modes: learning rates, and runs that do not learn.
 pub fn debugging_curves() -> BookResult<Figure> {
     let runs = failures()?;
-    let mut data = String::from("epoch    lr 2    lr 20   lr 50   sign error   huge weights\n");
+    let mut data =
+        String::from("epoch    lr 2    lr 20   lr 50   sign error   huge weights\n");
     for epoch in [0, 1, 100, 200, 500, 999] {
         writeln!(
             data,

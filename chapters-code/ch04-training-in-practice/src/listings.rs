@@ -3,20 +3,22 @@
 use std::fmt::Write;
 
 use bookkit::BookResult;
-use bookkit::fmt::{num, sci, vector};
+use bookkit::fmt::{num, sci, vector, wrap};
 use ch02_backpropagation::MeanSquaredError;
 use ch02_backpropagation::Network;
 use ch03_training_loop::mean_loss;
 
 use crate::data::{Dataset, noise_floor, sine_data};
-use crate::debugging::{JUMP, MseWrongSign, Symptom, check_output_gradient, diagnose};
+use crate::debugging::{
+    JUMP, MseWrongSign, Symptom, check_output_gradient, diagnose,
+};
 use crate::experiments::{
-    EARLY_STOPPING, LARGE_LAYERS, LONG_RUN, PATIENCE, SINE_EPOCHS, SINE_LAYERS, TINY_LAYERS,
-    early_stopped_run, noisy_split, overfit_run, sine_fit, underfit_run,
+    EARLY_STOPPING, LARGE_LAYERS, LONG_RUN, PATIENCE, SINE_EPOCHS, SINE_LAYERS,
+    TINY_LAYERS, early_stopped_run, noisy_split, overfit_run, sine_fit, underfit_run,
 };
 use crate::failures::{
-    FAR_TOO_HIGH, FailureRun, NAN_LEARNING_RATE, NUDGE, TOO_HIGH, WEIGHT_SCALE, failures,
-    nan_trace, with_scaled_weights,
+    FAR_TOO_HIGH, FailureRun, NAN_LEARNING_RATE, NUDGE, TOO_HIGH, WEIGHT_SCALE,
+    failures, nan_trace, with_scaled_weights,
 };
 use crate::monitor::{Fit, argmin};
 use crate::solutions::ex4_1;
@@ -71,7 +73,7 @@ pub fn overfitting() -> BookResult<String> {
     writeln!(out)?;
     writeln!(
         out,
-        "Held-out loss: lowest {:.6} after epoch {}, {:.6} after epoch {last} ({:.2}x the lowest)",
+        "Held-out loss: lowest {:.6} (epoch {}), {:.6} at epoch {last}: {:.2}x the lowest",
         run.best.held_out_loss,
         run.best.epoch,
         end,
@@ -80,7 +82,8 @@ pub fn overfitting() -> BookResult<String> {
     let split = noisy_split();
     writeln!(
         out,
-        "The true curve sin(pi x) itself scores {:.6} on the training points, {:.6} on the held-out points",
+        "The true curve sin(pi x) itself scores {:.6} on the training points\n\
+         {:>47.6} on the held-out points",
         noise_floor(&split.train),
         noise_floor(&split.test)
     )?;
@@ -195,7 +198,7 @@ pub fn wrong_backward() -> BookResult<String> {
         )?,
         Err(failure) => writeln!(out, "{failure}")?,
     }
-    Ok(out)
+    Ok(wrap(&out, 2)) // long lines wrapped to the page
 }
 
 /// How many epochs of a log end with a jump of more than [`JUMP`].
@@ -349,7 +352,7 @@ pub fn health_check() -> BookResult<String> {
             writeln!(out, "  - {symptom}")?;
         }
     }
-    Ok(out)
+    Ok(wrap(&out, 4)) // long lines wrapped to the page
 }
 
 /// Exercise 4.1, solved: train and test loss every 500 epochs.
@@ -378,7 +381,8 @@ pub fn exercise_4_1() -> BookResult<String> {
     writeln!(out)?;
     writeln!(
         out,
-        "The true curve sin(pi x) itself scores {:.6} on the training points, {:.6} on the test points",
+        "The true curve sin(pi x) itself scores {:.6} on the training points\n\
+         {:>47.6} on the test points",
         noise_floor(&split.train),
         noise_floor(&split.test)
     )?;

@@ -45,12 +45,13 @@ impl From<TrainError> for FitError {
 }
 
 // ANCHOR: loss_curve
-/// Trains `net` for `epochs` in-order passes over `data` (one update per example) and returns
-/// the loss curve: the mean loss of each pass, as the guide's loop records it.
+/// Trains `net` for `epochs` in-order passes over `data` (one update per example) and
+/// returns the loss curve: the mean loss of each pass, as the guide's loop records
+/// it.
 ///
 /// # Errors
-/// [`TrainError`] for bad data or a loss that became NaN or infinite (its step counted from
-/// the start of training, as Chapter 3's `train_passes` counts it).
+/// [`TrainError`] for bad data or a loss that became NaN or infinite (its step
+/// counted from the start of training, as Chapter 3's `train_passes` counts it).
 pub fn loss_curve(
     net: &mut Network,
     data: &Dataset,
@@ -117,10 +118,11 @@ impl Fit {
     }
 }
 
-// ANCHOR: early_stopping
-/// Early stopping: after every epoch, a held-out measure (lower is better: a loss, or an error
-/// rate) is compared with the best so far; a new best keeps a copy of the weights. With a
-/// `patience`, training should stop once that many epochs have passed without a new best.
+// ANCHOR: early_stopping_struct
+/// Early stopping: after every epoch, a held-out measure (lower is better: a loss, or
+/// an error rate) is compared with the best so far; a new best keeps a copy of the
+/// weights. With a `patience`, training should stop once that many epochs have passed
+/// without a new best.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EarlyStopping {
     /// Epochs without a new best after which to stop (`None`: never stop early).
@@ -138,8 +140,8 @@ impl EarlyStopping {
         }
     }
 
-    /// Records `held_out` after `epoch` (counting from 0) and keeps a copy of `net` when it
-    /// is a new best. Returns `true` when training should stop.
+    /// Records `held_out` after `epoch` (counting from 0) and keeps a copy of `net`
+    /// when it is a new best. Returns `true` when training should stop.
     pub fn observe(&mut self, epoch: usize, held_out: f64, net: &Network) -> bool {
         let best_so_far = self
             .best
@@ -156,21 +158,23 @@ impl EarlyStopping {
         self.patience.is_some_and(|patience| since_best >= patience)
     }
 
-    /// The best epoch and its weights (`None` before any finite measure was observed).
+    /// The best epoch and its weights (`None` before any finite measure was
+    /// observed).
     pub fn best(self) -> Option<Checkpoint> {
         self.best
     }
 }
-// ANCHOR_END: early_stopping
+// ANCHOR_END: early_stopping_struct
 
 // ANCHOR: fit
-/// Trains `net` on `train` one in-order pass per epoch; after every epoch, measures the loss
-/// on `train` and on `held_out` (without training on it), and hands the held-out loss to
-/// [`EarlyStopping`], which keeps the weights of the best epoch and says when to stop.
+/// Trains `net` on `train` one in-order pass per epoch; after every epoch, measures
+/// the loss on `train` and on `held_out` (without training on it), and hands the
+/// held-out loss to [`EarlyStopping`], which keeps the weights of the best epoch and
+/// says when to stop.
 ///
 /// # Errors
-/// [`FitError::ZeroEpochs`] when `max_epochs` is 0; [`FitError::Train`] for bad data or a
-/// training or held-out loss that became NaN or infinite (`step` = the epoch).
+/// [`FitError::ZeroEpochs`] when `max_epochs` is 0; [`FitError::Train`] for bad data
+/// or a training or held-out loss that became NaN or infinite (`step` = the epoch).
 pub fn fit(
     mut net: Network,
     train: &Dataset,
@@ -237,7 +241,8 @@ mod tests {
     fn zero_epochs_is_an_error_with_a_fix() {
         let split = few_noisy_points();
         let net = Network::new(&[1, 2, 1], 42).expect("valid sizes");
-        let error = fit(net, &split.train, &split.test, &options(0, None)).expect_err("0 epochs");
+        let error = fit(net, &split.train, &split.test, &options(0, None))
+            .expect_err("0 epochs");
         assert_eq!(error, FitError::ZeroEpochs);
         assert!(error.to_string().contains("at least 1 epoch"));
     }
@@ -248,14 +253,15 @@ mod tests {
         let net = Network::new(&[1, 2, 1], 42).expect("valid sizes");
         let mut held_out = split.test.clone();
         held_out.targets.pop();
-        let error =
-            fit(net.clone(), &split.train, &held_out, &options(3, None)).expect_err("short");
+        let error = fit(net.clone(), &split.train, &held_out, &options(3, None))
+            .expect_err("short");
         assert!(matches!(
             error,
             FitError::Train(TrainError::LengthMismatch { .. })
         ));
         let nan = Dataset::from_points(&[f64::NAN], &[0.5]);
-        let error = fit(net, &split.train, &nan, &options(3, None)).expect_err("NaN input");
+        let error =
+            fit(net, &split.train, &nan, &options(3, None)).expect_err("NaN input");
         assert!(matches!(
             error,
             FitError::Train(TrainError::NonFinite { step: 0, .. })
@@ -266,7 +272,8 @@ mod tests {
     fn patience_stops_training_and_keeps_the_best_epoch() {
         let split = few_noisy_points();
         let net = Network::new(&[1, 16, 1], 42).expect("valid sizes");
-        let run = fit(net, &split.train, &split.test, &options(400, Some(10))).expect("trains");
+        let run = fit(net, &split.train, &split.test, &options(400, Some(10)))
+            .expect("trains");
         assert_eq!(run.history.epochs(), run.best.epoch + 11);
         let (epoch, loss) = argmin(&run.history.held_out).expect("not empty");
         assert_eq!((epoch, loss), (run.best.epoch, run.best.held_out_loss));

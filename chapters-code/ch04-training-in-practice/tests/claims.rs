@@ -7,11 +7,12 @@ use ch04_training_in_practice::debugging::{
     EXPLODING_NORM, MseWrongSign, Symptom, check_output_gradient, diagnose,
 };
 use ch04_training_in_practice::experiments::{
-    EARLY_STOPPING, LARGE_LAYERS, LONG_RUN, PATIENCE, SINE_LAYERS, TINY_LAYERS, early_stopped_run,
-    noisy_split, overfit_run, sine_fit, underfit_run,
+    EARLY_STOPPING, LARGE_LAYERS, LONG_RUN, PATIENCE, SINE_LAYERS, TINY_LAYERS,
+    early_stopped_run, noisy_split, overfit_run, sine_fit, underfit_run,
 };
 use ch04_training_in_practice::failures::{
-    CLASSIFIER_LAYERS, FailureRun, WEIGHT_SCALE, failures, nan_trace, with_scaled_weights,
+    CLASSIFIER_LAYERS, FailureRun, WEIGHT_SCALE, failures, nan_trace,
+    with_scaled_weights,
 };
 use ch04_training_in_practice::listings::jumps;
 use ch04_training_in_practice::solutions::ex4_1;
@@ -20,8 +21,10 @@ use ch02_backpropagation::Network;
 
 /// The committed numpy reference output of this chapter.
 fn numpy() -> bookkit::reference::NumpyReference {
-    bookkit::reference::NumpyReference::parse(include_str!("../reference/numpy-output.txt"))
-        .expect("reference/numpy-output.txt parses")
+    bookkit::reference::NumpyReference::parse(include_str!(
+        "../reference/numpy-output.txt"
+    ))
+    .expect("reference/numpy-output.txt parses")
 }
 
 fn close(got: f64, expected: f64, relative: f64) -> bool {
@@ -177,7 +180,8 @@ fn the_tiny_network_underfits() {
     // It ends within 0.1% of always predicting the mean target.
     let ys = noisy_split().train.ys();
     let mean = ys.iter().sum::<f64>() / ys.len() as f64;
-    let constant = ys.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / ys.len() as f64;
+    let constant =
+        ys.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / ys.len() as f64;
     assert!(close(under.history.train[last], constant, 1e-3));
     assert_eq!(
         Network::new(&TINY_LAYERS, 42)
@@ -197,8 +201,8 @@ fn early_stopping_keeps_the_best_weights() {
     assert_eq!(stopped.best.network, full.best.network);
     // The kept weights score exactly the minimum of the held-out curve.
     let held_out = &noisy_split().test;
-    let kept =
-        mean_loss(&stopped.best.network, &held_out.inputs, &held_out.targets).expect("valid data");
+    let kept = mean_loss(&stopped.best.network, &held_out.inputs, &held_out.targets)
+        .expect("valid data");
     let minimum = full
         .history
         .held_out
@@ -206,7 +210,8 @@ fn early_stopping_keeps_the_best_weights() {
         .copied()
         .fold(f64::INFINITY, f64::min);
     assert_eq!(kept, minimum);
-    let last = mean_loss(&full.last, &held_out.inputs, &held_out.targets).expect("valid data");
+    let last = mean_loss(&full.last, &held_out.inputs, &held_out.targets)
+        .expect("valid data");
     assert!(last > 2.0 * kept);
 }
 
@@ -228,7 +233,8 @@ fn a_sign_error_in_backward_makes_the_loss_rise_and_fails_the_gradient_check() {
     let net = Network::new(&SINE_LAYERS, 42).expect("valid");
     let (x, t) = (&data.inputs[0], &data.targets[0]);
     let buggy = check_output_gradient(&net, x, t, &MseWrongSign).expect("valid");
-    let correct = check_output_gradient(&net, x, t, &MeanSquaredError).expect("valid");
+    let correct =
+        check_output_gradient(&net, x, t, &MeanSquaredError).expect("valid");
     assert_eq!(buggy.checks.len(), 25);
     assert_eq!(buggy.failures().len(), 25);
     // Opposite signs, same size: a relative difference of 1 everywhere.

@@ -52,7 +52,8 @@ fn exercise_4_1_makes_the_guides_data() {
 fn exercise_4_1_reports_the_losses_numpy_prints() {
     // The reference data, so that this test checks train_and_track alone.
     let split = solutions::ex4_1::make_data();
-    let reports = ex4_1::train_and_track(&split).expect("Exercise 4.1: training should not fail");
+    let reports = ex4_1::train_and_track(&split)
+        .expect("Exercise 4.1: training should not fail");
     let epochs: Vec<usize> = reports.iter().map(|r| r.epoch).collect();
     assert_eq!(
         epochs,
@@ -63,9 +64,10 @@ fn exercise_4_1_reports_the_losses_numpy_prints() {
     let test: Vec<f64> = reports.iter().map(|r| r.test_loss).collect();
     // The guide's solution run under numpy: reference/numpy-output.txt, written by
     // reference/practice_numpy.py (checked to 6 decimals, the printed precision).
-    let numpy =
-        bookkit::reference::NumpyReference::parse(include_str!("../reference/numpy-output.txt"))
-            .expect("reference/numpy-output.txt parses");
+    let numpy = bookkit::reference::NumpyReference::parse(include_str!(
+        "../reference/numpy-output.txt"
+    ))
+    .expect("reference/numpy-output.txt parses");
     check_all_close(
         "Exercise 4.1: train losses",
         &train,

@@ -72,7 +72,8 @@ fn median(mut seconds: Vec<f64>) -> f64 {
 /// point operations per second (the best of five 1024 × 1024 × 1024 products).
 fn gemm_rate() -> f64 {
     let n = 1024;
-    let a = Array2::from_shape_fn((n, n), |(i, j)| ((i * 7 + j * 3) % 11) as f64 / 11.0);
+    let a =
+        Array2::from_shape_fn((n, n), |(i, j)| ((i * 7 + j * 3) % 11) as f64 / 11.0);
     let b = Array2::from_shape_fn((n, n), |(i, j)| ((i * 5 + j) % 13) as f64 / 13.0);
     let mut best = f64::INFINITY;
     for _ in 0..5 {
@@ -113,7 +114,8 @@ fn run(args: &Args) -> Result<String, String> {
         "{}: {examples} training images, layers {:?}, batch {}, f64, one thread",
         config.name, config.layers, config.batch_size,
     );
-    let run = train(&config, &project.split, &mut EpochTimes).map_err(|e| e.to_string())?;
+    let run =
+        train(&config, &project.split, &mut EpochTimes).map_err(|e| e.to_string())?;
     let ours = median(run.history.iter().map(|s| s.seconds).collect());
     let rate = gemm_rate();
     let flops = 6.0 * examples as f64 * run.best.parameter_count() as f64;

@@ -1,12 +1,13 @@
 //! Exercise 5.4: train the guide's network on a small part of the digits.
 //!
 //! Fill in `train_small`: build the guide's network (`GUIDE.network(&mut rng)` with
-//! `rng = NumpyRng::seed(GUIDE.seed)`, so the weights are the guide's), then train it for
-//! `SMALL_EPOCHS` epochs with your `one_epoch` from Exercise 5.3 on the first `SMALL_TRAIN`
-//! training images (`split.train.select(…)`), measuring on the first `SMALL_VALIDATION`
-//! validation images. Use the guide's loss, learning rate and batch size, and the same `rng`
-//! for every epoch's shuffle. Return each epoch's result.
-//! Then run `cargo learn ch05-mnist` (it needs the data: `cargo mnist-fetch`).
+//! `rng = NumpyRng::seed(GUIDE.seed)`, so the weights are the guide's), then train it
+//! for `SMALL_EPOCHS` epochs with your `one_epoch` from Exercise 5.3 on the first
+//! `SMALL_TRAIN` training images (`split.train.select(…)`), measuring on the first
+//! `SMALL_VALIDATION` validation images. Use the guide's loss, learning rate and
+//! batch size, and the same `rng` for every epoch's shuffle. Return each epoch's
+//! result. Then run `cargo learn ch05-mnist` (it needs the data:
+//! `cargo mnist-fetch`).
 #![allow(unused_variables, unused_imports)]
 
 use bookkit::NumpyRng;

@@ -180,7 +180,8 @@ mod tests {
             epochs: 2,
             ..GUIDE
         };
-        let run = train(&config, &crate::train::tests::tiny_split(), &mut Quiet).expect("trains");
+        let run = train(&config, &crate::train::tests::tiny_split(), &mut Quiet)
+            .expect("trains");
         let bytes = encode(&run).expect("encodes");
         let back = decode(&bytes, &config).expect("decodes");
         assert_eq!(back.history, run.history);

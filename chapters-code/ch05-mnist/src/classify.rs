@@ -39,10 +39,14 @@ pub fn default_model() -> PathBuf {
 /// When the data is missing or damaged, or `index` is beyond the last image.
 pub fn test_image(index: usize) -> Result<(Vec<u8>, u8), String> {
     let dir = data::data_dir();
-    let images = idx::read_images(&dir.join(TEST_IMAGES)).map_err(|e| e.to_string())?;
-    let labels = idx::read_labels(&dir.join(TEST_LABELS)).map_err(|e| e.to_string())?;
+    let images =
+        idx::read_images(&dir.join(TEST_IMAGES)).map_err(|e| e.to_string())?;
+    let labels =
+        idx::read_labels(&dir.join(TEST_LABELS)).map_err(|e| e.to_string())?;
     match (images.image(index), labels.0.get(index)) {
-        (Some(pixels), Some(&label)) if pixels.len() == PIXELS => Ok((pixels.to_vec(), label)),
+        (Some(pixels), Some(&label)) if pixels.len() == PIXELS => {
+            Ok((pixels.to_vec(), label))
+        }
         _ => Err(format!(
             "--index {index}: the test set has images 0 to {}",
             images.count.saturating_sub(1)
@@ -76,7 +80,8 @@ pub fn report(
     what: &str,
     label: Option<u8>,
 ) -> Result<String, String> {
-    let (digit, outputs) = train::classify(network, pixels).map_err(|e| e.to_string())?;
+    let (digit, outputs) =
+        train::classify(network, pixels).map_err(|e| e.to_string())?;
     let mut text = ascii_art(pixels);
     text.push_str(what);
     if let Some(label) = label {
@@ -135,7 +140,8 @@ pub fn run(args: &Args) -> Result<String, String> {
                     "{file}: {size} bytes is too large for a 28 x 28 image"
                 ));
             }
-            let bytes = std::fs::read(path).map_err(|e| format!("{file}: cannot read it ({e})"))?;
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("{file}: cannot read it ({e})"))?;
             let pixels = pgm::from_pgm(&bytes, &file).map_err(|e| e.to_string())?;
             report(&network, &pixels, &file, None)
         }
@@ -150,7 +156,9 @@ mod tests {
     use clap::Parser;
 
     fn parse(text: &str) -> Result<Args, clap::Error> {
-        Args::try_parse_from(std::iter::once("mnist-classify").chain(text.split_whitespace()))
+        Args::try_parse_from(
+            std::iter::once("mnist-classify").chain(text.split_whitespace()),
+        )
     }
 
     #[test]

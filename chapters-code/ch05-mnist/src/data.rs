@@ -218,8 +218,8 @@ impl Digits {
     }
 
     // ANCHOR: digits_below
-    /// Only the examples whose digit is below `classes` (the guide's subset is `classes = 5`:
-    /// digits 0–4), in their original order.
+    /// Only the examples whose digit is below `classes` (the guide's subset is
+    /// `classes = 5`: digits 0–4), in their original order.
     pub fn digits_below(&self, classes: usize) -> Digits {
         let mut kept = Digits {
             pixels: Vec::new(),
@@ -237,8 +237,8 @@ impl Digits {
     // ANCHOR_END: digits_below
 
     // ANCHOR: inputs
-    /// The network inputs for the examples at `indices`: one row of 784 pixels per example,
-    /// each byte divided by 255 so that it lies in [0, 1].
+    /// The network inputs for the examples at `indices`: one row of 784 pixels per
+    /// example, each byte divided by 255 so that it lies in [0, 1].
     pub fn inputs(&self, indices: &[usize]) -> Array2<f64> {
         let mut values = Vec::with_capacity(indices.len() * PIXELS);
         for &index in indices {
@@ -271,7 +271,9 @@ impl Digits {
         };
         let images: Vec<&[u8]> = self.pixels.chunks_exact(PIXELS).collect();
         for &index in indices {
-            if let (Some(image), Some(&label)) = (images.get(index), self.labels.get(index)) {
+            if let (Some(image), Some(&label)) =
+                (images.get(index), self.labels.get(index))
+            {
                 selected.pixels.extend_from_slice(image);
                 selected.labels.push(label);
             }
@@ -301,7 +303,10 @@ impl Digits {
         for &index in indices {
             let Some(&label) = self.labels.get(index) else {
                 return Err(TrainError::Data {
-                    problem: format!("image {index} does not exist: there are {}", self.len()),
+                    problem: format!(
+                        "image {index} does not exist: there are {}",
+                        self.len()
+                    ),
                 });
             };
             if usize::from(label) >= self.classes {
@@ -328,7 +333,8 @@ impl Digits {
 }
 
 // ANCHOR: examples
-/// Chapter 3's training loop draws its mini-batches from the images through this trait.
+/// Chapter 3's training loop draws its mini-batches from the images through this
+/// trait.
 impl Examples for Digits {
     fn len(&self) -> usize {
         self.labels.len()
@@ -336,7 +342,10 @@ impl Examples for Digits {
 
     type Inputs = Array2<f64>;
 
-    fn batch(&self, indices: &[usize]) -> Result<(Array2<f64>, Array2<f64>), TrainError> {
+    fn batch(
+        &self,
+        indices: &[usize],
+    ) -> Result<(Array2<f64>, Array2<f64>), TrainError> {
         self.check(indices)?;
         Ok((self.inputs(indices), self.targets(indices)))
     }
@@ -387,20 +396,30 @@ impl Examples for Inked<'_> {
         self.digits.len()
     }
 
-    fn batch(&self, indices: &[usize]) -> Result<(SparseRows, Array2<f64>), TrainError> {
+    fn batch(
+        &self,
+        indices: &[usize],
+    ) -> Result<(SparseRows, Array2<f64>), TrainError> {
         self.digits.check(indices)?;
-        let mut inputs = SparseRows::with_capacity(PIXELS, indices.len(), indices.len() * 200);
+        let mut inputs =
+            SparseRows::with_capacity(PIXELS, indices.len(), indices.len() * 200);
         for &index in indices {
             let range = self.starts[index]..self.starts[index + 1];
             let pixels = self.positions[range.clone()].iter().zip(&self.bytes[range]);
-            inputs.push_row(pixels.map(|(&p, &b)| (usize::from(p), PIXEL_VALUE[usize::from(b)])));
+            inputs.push_row(
+                pixels.map(|(&p, &b)| (usize::from(p), PIXEL_VALUE[usize::from(b)])),
+            );
         }
         Ok((inputs, self.digits.targets(indices)))
     }
 }
 // ANCHOR_END: inked
 
-fn read_digits(dir: &Path, images_name: &str, labels_name: &str) -> Result<Digits, DataError> {
+fn read_digits(
+    dir: &Path,
+    images_name: &str,
+    labels_name: &str,
+) -> Result<Digits, DataError> {
     let images_path = dir.join(images_name);
     let images = idx::read_images(&images_path)?;
     let labels = idx::read_labels(&dir.join(labels_name))?;

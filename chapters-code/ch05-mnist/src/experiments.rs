@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 use ch02_backpropagation::{MeanSquaredError, SoftmaxCrossEntropy};
 
 use crate::data;
-use crate::train::{Evaluation, GUIDE, Schedule, TrainConfig, TrainedRun, evaluate, train};
+use crate::train::{
+    Evaluation, GUIDE, Schedule, TrainConfig, TrainedRun, evaluate, train,
+};
 
 /// The guide's network with Chapter 2's mean squared error at learning rate 0.5, literally:
 /// steps five times shorter than the guide's.
@@ -145,7 +147,8 @@ pub fn run(config: &TrainConfig) -> Result<&'static TrainedRun, String> {
                 return Ok(run);
             }
             let mut bar = crate::progress::QuietBar::new(config.name, config.epochs);
-            let run = train(config, &project.split, &mut bar).map_err(|e| e.to_string())?;
+            let run =
+                train(config, &project.split, &mut bar).map_err(|e| e.to_string())?;
             crate::cache::store(&run);
             Ok(run)
         })
@@ -162,8 +165,8 @@ static TESTS: [OnceLock<Result<Evaluation, String>>; FINAL_MODELS.len()] =
     [const { OnceLock::new() }; FINAL_MODELS.len()];
 
 // ANCHOR: final_test
-/// The test-set evaluation of a final model (one of [`FINAL_MODELS`]): the weights its run
-/// kept, run once over the official test images.
+/// The test-set evaluation of a final model (one of [`FINAL_MODELS`]): the weights
+/// its run kept, run once over the official test images.
 ///
 /// # Errors
 /// When `config` is not a final model, or its run or the data is not available.
@@ -207,7 +210,8 @@ pub fn train_all(threads: usize) -> Result<(), String> {
         }
     };
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads.max(1)).map(|_| scope.spawn(worker)).collect();
+        let handles: Vec<_> =
+            (0..threads.max(1)).map(|_| scope.spawn(worker)).collect();
         handles.into_iter().try_for_each(|handle| {
             handle
                 .join()

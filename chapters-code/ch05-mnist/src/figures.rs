@@ -11,7 +11,8 @@ use plotters::prelude::*;
 
 use crate::data::{self, SIDE};
 use crate::experiments::{
-    self, DEEP10, DEEP10_RATE2, DEEP10_SCHEDULE, MSE10, SOFTMAX5, SOFTMAX10, final_test,
+    self, DEEP10, DEEP10_RATE2, DEEP10_SCHEDULE, MSE10, SOFTMAX5, SOFTMAX10,
+    final_test,
 };
 use crate::listings::percent;
 use crate::train::{GUIDE, Schedule, TrainConfig, TrainedRun};
@@ -63,7 +64,11 @@ fn draw_digit(area: &Canvas<'_>, pixels: &[u8], x: i32, y: i32) -> BookResult<()
 
 /// Draws `digits` (pixels and caption) in a grid of `columns` columns under a title, at the
 /// width of the book's column.
-fn digit_grid(title: &str, digits: &[(Vec<u8>, String)], columns: usize) -> BookResult<String> {
+fn digit_grid(
+    title: &str,
+    digits: &[(Vec<u8>, String)],
+    columns: usize,
+) -> BookResult<String> {
     let side = SCALE * SIDE as i32;
     let width = plot::COLUMN_WIDTH as i32;
     let cell_width = (width - 20) / columns as i32;
@@ -77,7 +82,8 @@ fn digit_grid(title: &str, digits: &[(Vec<u8>, String)], columns: usize) -> Book
             ("sans-serif", plot::TITLE_SIZE).into_font().color(&BLACK),
         ))?;
         for (index, (pixels, caption)) in digits.iter().enumerate() {
-            let x = 10 + (cell_width - side) / 2 + (index % columns) as i32 * cell_width;
+            let x =
+                10 + (cell_width - side) / 2 + (index % columns) as i32 * cell_width;
             let y = 45 + (index / columns) as i32 * cell_height;
             draw_digit(root, pixels, x, y)?;
             root.draw(&Text::new(
@@ -127,7 +133,8 @@ pub fn misclassified() -> BookResult<Figure> {
         .iter()
         .take(24)
         .map(|&i| {
-            let caption = format!("{} read as {}", test.labels[i], evaluation.predictions[i]);
+            let caption =
+                format!("{} read as {}", test.labels[i], evaluation.predictions[i]);
             (test.image(i).to_vec(), caption)
         })
         .collect();
@@ -187,9 +194,16 @@ fn epoch_chart(
         let style = curve.color.stroke_width(3);
         if curve.dashed {
             chart
-                .draw_series(DashedLineSeries::new(curve.points.clone(), 8, 5, style))?
+                .draw_series(DashedLineSeries::new(
+                    curve.points.clone(),
+                    8,
+                    5,
+                    style,
+                ))?
                 .label(curve.label.clone())
-                .legend(move |(x, y)| DashedPathElement::new([(x, y), (x + 24, y)], 6, 4, style));
+                .legend(move |(x, y)| {
+                    DashedPathElement::new([(x, y), (x + 24, y)], 6, 4, style)
+                });
         } else {
             chart
                 .draw_series(LineSeries::new(curve.points.clone(), style))?
@@ -222,7 +236,8 @@ fn per_epoch(
 /// A y range from the values of `curves`, with a little room.
 fn range_of(curves: &[Curve]) -> Range<f64> {
     let values = curves.iter().flat_map(|c| c.points.iter().map(|p| p.1));
-    let (low, high) = values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
+    let (low, high) =
+        values.fold((f64::MAX, f64::MIN), |(l, h), v| (l.min(v), h.max(v)));
     let pad = (high - low) * 0.08;
     (low - pad)..(high + pad)
 }
@@ -340,7 +355,9 @@ pub fn schedule() -> BookResult<Figure> {
         ),
     ];
     let mut curves = Vec::new();
-    let mut data = String::from("validation accuracy per epoch, network [784, 128, 64, 10]\nepoch");
+    let mut data = String::from(
+        "validation accuracy per epoch, network [784, 128, 64, 10]\nepoch",
+    );
     for (config, label, color) in plans {
         let run = run(config)?;
         write!(data, "  {label:>26}")?;

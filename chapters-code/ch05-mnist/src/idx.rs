@@ -233,7 +233,9 @@ pub enum IdxError {
 impl fmt::Display for IdxError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            IdxError::NotFound { file } => write!(f, "{file}: file not found; {FETCH_HINT}"),
+            IdxError::NotFound { file } => {
+                write!(f, "{file}: file not found; {FETCH_HINT}")
+            }
             IdxError::Unreadable { file, error } => {
                 write!(f, "{file}: cannot read the file ({error})")
             }
@@ -288,7 +290,8 @@ fn split_header<const N: usize>(bytes: &[u8]) -> Option<([u32; N], &[u8])> {
 }
 
 // ANCHOR: check
-/// Checks the header of an IDX file against its length; returns the body and its dimensions.
+/// Checks the header of an IDX file against its length; returns the body and its
+/// dimensions.
 fn check<'a, const N: usize>(
     bytes: &'a [u8],
     name: &str,
@@ -329,7 +332,8 @@ fn check<'a, const N: usize>(
         if claimed == 0 {
             return Err(corrupt(Corruption::ZeroDimension { shape }));
         }
-        *dim = usize::try_from(claimed).map_err(|_| corrupt(Corruption::TooLarge { shape }))?;
+        *dim = usize::try_from(claimed)
+            .map_err(|_| corrupt(Corruption::TooLarge { shape }))?;
         len = len
             .checked_mul(*dim)
             .ok_or_else(|| corrupt(Corruption::TooLarge { shape }))?;
@@ -363,10 +367,12 @@ pub fn parse_images(bytes: &[u8], name: &str) -> Result<Images, IdxError> {
 ///
 /// Every label must be a digit 0–9.
 pub fn parse_labels(bytes: &[u8], name: &str) -> Result<Labels, IdxError> {
-    let (body, _) = check::<2>(bytes, name, LABELS_MAGIC, |[_, count]| Shape::Labels {
-        count,
+    let (body, _) = check::<2>(bytes, name, LABELS_MAGIC, |[_, count]| {
+        Shape::Labels { count }
     })?;
-    if let Some((index, &value)) = body.iter().enumerate().find(|&(_, &label)| label > 9) {
+    if let Some((index, &value)) =
+        body.iter().enumerate().find(|&(_, &label)| label > 9)
+    {
         return Err(IdxError::Corrupt {
             file: name.to_owned(),
             problem: Corruption::BadLabel { index, value },
@@ -403,7 +409,8 @@ mod tests {
 
     /// An IDX file: the given header words (big-endian), then the body.
     fn idx(header: &[u32], body: &[u8]) -> Vec<u8> {
-        let mut bytes: Vec<u8> = header.iter().flat_map(|w| w.to_be_bytes()).collect();
+        let mut bytes: Vec<u8> =
+            header.iter().flat_map(|w| w.to_be_bytes()).collect();
         bytes.extend_from_slice(body);
         bytes
     }
@@ -420,7 +427,8 @@ mod tests {
         }
     }
 
-    const CORRUPT: &str = "the file is corrupt — run `cargo mnist-fetch` to download it again";
+    const CORRUPT: &str =
+        "the file is corrupt — run `cargo mnist-fetch` to download it again";
 
     #[test]
     fn parses_valid_images() -> Result<(), IdxError> {
@@ -466,11 +474,15 @@ mod tests {
     fn rejects_truncated_header() {
         assert_eq!(
             message(parse_images(&[0, 0, 8, 3, 0], "data/img")),
-            format!("data/img: only 5 bytes, shorter than its 16-byte header; {CORRUPT}")
+            format!(
+                "data/img: only 5 bytes, shorter than its 16-byte header; {CORRUPT}"
+            )
         );
         assert_eq!(
             message(parse_labels(&[0, 0], "data/lab")),
-            format!("data/lab: only 2 bytes, shorter than its 8-byte header; {CORRUPT}")
+            format!(
+                "data/lab: only 2 bytes, shorter than its 8-byte header; {CORRUPT}"
+            )
         );
     }
 
@@ -540,7 +552,9 @@ mod tests {
         );
         assert_eq!(
             message(parse_labels(&idx(&[0x801, 0], &[]), "data/lab")),
-            format!("data/lab: header says 0 labels; no dimension may be zero; {CORRUPT}")
+            format!(
+                "data/lab: header says 0 labels; no dimension may be zero; {CORRUPT}"
+            )
         );
     }
 
@@ -583,7 +597,8 @@ mod tests {
 
     /// A path in the system's temporary folder, unique to this test process.
     fn temp_path(name: &str) -> PathBuf {
-        std::env::temp_dir().join(format!("mnist-idx-test-{}-{name}", std::process::id()))
+        std::env::temp_dir()
+            .join(format!("mnist-idx-test-{}-{name}", std::process::id()))
     }
 
     #[test]
@@ -645,7 +660,8 @@ mod tests {
         assert_eq!(test_labels.0.len(), 10_000);
         // The well-known first digits: a 5 in training, a 7 in testing.
         assert_eq!((train_labels.0[0], test_labels.0[0]), (5, 7));
-        let digits_0_to_4 = |labels: &Labels| labels.0.iter().filter(|&&d| d <= 4).count();
+        let digits_0_to_4 =
+            |labels: &Labels| labels.0.iter().filter(|&&d| d <= 4).count();
         assert_eq!(digits_0_to_4(&train_labels), 30_596);
         assert_eq!(digits_0_to_4(&test_labels), 5_139);
         Ok(())

@@ -8,6 +8,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use bookkit::fmt::{array1, wrap};
 use bookkit::{BookResult, NumpyRng};
 use ch02_backpropagation::gradient_check::{CheckedLoss, GradientCheck};
 use ch02_backpropagation::loss::Activation;
@@ -17,8 +18,8 @@ use ndarray::{Array2, array};
 
 use crate::data::{self, SPLIT_SEED, TEST_IMAGES, TEST_LABELS, TRAIN_IMAGES};
 use crate::experiments::{
-    self, DEEP5_SCHEDULE, DEEP10, DEEP10_RATE2, DEEP10_SCHEDULE, GUIDE_RATE_05, MSE10, SMALL10,
-    SOFTMAX5, SOFTMAX10, final_test,
+    self, DEEP5_SCHEDULE, DEEP10, DEEP10_RATE2, DEEP10_SCHEDULE, GUIDE_RATE_05,
+    MSE10, SMALL10, SOFTMAX5, SOFTMAX10, final_test,
 };
 use crate::solutions::{ex5_1, ex5_2};
 use crate::train::{Evaluation, GUIDE, TrainConfig, TrainedRun, classify};
@@ -96,13 +97,15 @@ fn write_file(dir: &Path, name: &str, bytes: &[u8]) -> BookResult<PathBuf> {
 
 /// A temporary folder for this process's listing files.
 fn temp_dir(purpose: &str) -> BookResult<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("ch05-{purpose}-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("ch05-{purpose}-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
 
 // ANCHOR: idx_errors
-/// The reader's errors for a missing, a truncated and a mislabelled file, made on the spot.
+/// The reader's errors for a missing, a truncated and a mislabelled file, made on the
+/// spot.
 pub fn idx_errors() -> BookResult<String> {
     let dir = temp_dir("idx-errors")?;
     // A valid header for 2 images of 28x28 pixels, but only 100 pixel bytes after it.
@@ -129,7 +132,8 @@ pub fn idx_errors() -> BookResult<String> {
         writeln!(out, "wrong magic: {error}")?;
     }
     // The files lived in a temporary folder; show them where they normally are.
-    Ok(out.replace(&dir.display().to_string(), "data"))
+    let shown = out.replace(&dir.display().to_string(), "data");
+    Ok(wrap(&shown, 4)) // long lines wrapped to the page
 }
 // ANCHOR_END: idx_errors
 
@@ -146,12 +150,12 @@ pub fn prepared() -> BookResult<String> {
         let pixels = inputs.row(row);
         let max = pixels.fold(0.0_f64, |m, &x| m.max(x));
         let ink = pixels.iter().filter(|&&x| x > 0.0).count();
-        writeln!(
+        let (digit, target) = (train.labels[index], targets.row(row).to_owned());
+        write!(
             out,
-            "example {index}: digit {}, {ink} pixels with ink, largest input {max:.4}, target {}",
-            train.labels[index],
-            bookkit::fmt::array1(&targets.row(row).to_owned(), 0)
+            "example {index}: digit {digit}, {ink} pixels with ink, "
         )?;
+        writeln!(out, "largest input {max:.4}, target {}", array1(&target, 0))?;
     }
     Ok(out)
 }
@@ -173,8 +177,8 @@ pub fn split_summary() -> BookResult<String> {
             project.test.len()
         )?;
     }
-    // Which of the 30,596 training images of 0-4 went to validation: the first positions
-    // of numpy's RandomState(0).permutation(30596), sorted.
+    // Which of the 30,596 training images of 0-4 went to validation: the first
+    // positions of numpy's RandomState(0).permutation(30596), sorted.
     let all = five.split.train.len() + five.split.validation.len();
     let order = NumpyRng::seed(SPLIT_SEED).permutation(all);
     writeln!(
@@ -214,8 +218,9 @@ fn max_matrix_difference(a: &[Array2<f64>], b: &[Array2<f64>]) -> f64 {
 }
 
 // ANCHOR: batch_check
-/// The batched forward and backward pass of Exercises 5.1 and 5.2 on the guide's network and
-/// its first mini-batch, against Chapter 2's one-example `forward` and `backward`.
+/// The batched forward and backward pass of Exercises 5.1 and 5.2 on the guide's
+/// network and its first mini-batch, against Chapter 2's one-example `forward` and
+/// `backward`.
 pub fn batch_check() -> BookResult<String> {
     let train = &data::project(5)?.split.train;
     let mut rng = NumpyRng::seed(GUIDE.seed);
@@ -225,7 +230,8 @@ pub fn batch_check() -> BookResult<String> {
 
     // The whole batch at once: Exercises 5.1 and 5.2.
     let activations = ex5_1::forward_batch(&network, inputs.view())?;
-    let batched = ex5_2::mean_gradients(&network, &activations, targets.view(), GUIDE.loss);
+    let batched =
+        ex5_2::mean_gradients(&network, &activations, targets.view(), GUIDE.loss);
 
     // One example at a time: Chapter 2's forward and backward, averaged.
     let mut outputs = Vec::new();
@@ -260,8 +266,9 @@ pub fn batch_check() -> BookResult<String> {
 // ANCHOR_END: batch_check
 
 // ANCHOR: softmax_check
-/// Softmax with cross-entropy: the output error `a - t`, against the chain rule through the
-/// softmax, and Chapter 2's gradient check of the whole network on a batch of 4.
+/// Softmax with cross-entropy: the output error `a - t`, against the chain rule
+/// through the softmax, and Chapter 2's gradient check of the whole network on a
+/// batch of 4.
 pub fn softmax_check() -> BookResult<String> {
     let mut z = array![[2.0, 1.0, 0.1], [1000.0, 1001.0, 1002.0]];
     Activation::Softmax.apply(&mut z); // e^(z - max) / Σ e^(z - max), row by row
@@ -272,7 +279,7 @@ pub fn softmax_check() -> BookResult<String> {
         let (a, t) = (a.row(row), t.row(row));
         let fused = SoftmaxCrossEntropy.output_delta(a, t); // a - t
         let dl_da = SoftmaxCrossEntropy.output_gradient(a, t); // -t / a
-        let chained = Activation::Softmax.backward(a, dl_da.view()); // through the softmax
+        let chained = Activation::Softmax.backward(a, dl_da.view()); // chain rule
         writeln!(out, "a = {}", bookkit::fmt::array1(&a.to_owned(), 4))?;
         writeln!(
             out,
@@ -286,7 +293,8 @@ pub fn softmax_check() -> BookResult<String> {
         )?;
     }
     let mut network = Network::new(&[4, 5, 3], 1)?.with_output(Activation::Softmax);
-    let inputs = Array2::from_shape_vec((4, 4), NumpyRng::seed(2).uniform_vec(0.0, 1.0, 16))?;
+    let inputs =
+        Array2::from_shape_vec((4, 4), NumpyRng::seed(2).uniform_vec(0.0, 1.0, 16))?;
     let targets = array![
         [1.0, 0.0, 0.0],
         [0.0, 1.0, 0.0],
@@ -294,7 +302,8 @@ pub fn softmax_check() -> BookResult<String> {
         [0.0, 1.0, 0.0]
     ];
     let activations = network.forward_batch(inputs.view())?;
-    let deltas = SoftmaxCrossEntropy.output_deltas(activations[2].view(), targets.view());
+    let deltas =
+        SoftmaxCrossEntropy.output_deltas(activations[2].view(), targets.view());
     let mut mean = network.backward_batch(&activations, deltas)?;
     mean.scale(0.25);
     let checked = CheckedLoss {
@@ -302,13 +311,14 @@ pub fn softmax_check() -> BookResult<String> {
         targets: targets.view(),
         loss: &SoftmaxCrossEntropy,
     };
-    let report = GradientCheck::default().compare_on(&mut network, &checked, &mean)?;
+    let report =
+        GradientCheck::default().compare_on(&mut network, &checked, &mean)?;
+    let (checks, worst) = (report.checks.len(), report.max_relative_difference());
+    let passed = checks - report.failures().len();
     writeln!(
         out,
-        "gradient check, batch of 4: {} of {} pass (largest relative difference {:.1e})",
-        report.checks.len() - report.failures().len(),
-        report.checks.len(),
-        report.max_relative_difference()
+        "gradient check, batch of 4: {passed} of {checks} pass \
+         (largest relative difference {worst:.1e})"
     )?;
     Ok(out)
 }
@@ -394,7 +404,8 @@ pub fn loss_factor() -> BookResult<String> {
 }
 
 // ANCHOR: save_and_load
-/// Saves the guide's kept weights, loads them back, and shows what a damaged file gives.
+/// Saves the guide's kept weights, loads them back, and shows what a damaged file
+/// gives.
 pub fn save_and_load() -> BookResult<String> {
     let trained = &run(&GUIDE)?.best;
     let dir = temp_dir("model")?;
@@ -421,17 +432,20 @@ pub fn save_and_load() -> BookResult<String> {
             .replace(&dir.display().to_string(), "data/models");
         writeln!(out, "after flipping one bit: {shown}")?;
     }
-    Ok(out)
+    Ok(wrap(&out, 4)) // long lines wrapped to the page
 }
 // ANCHOR_END: save_and_load
 
 // ANCHOR: classify_digits
-/// What `mnist-classify` prints for test image 3 and for the same image as a PGM file.
+/// What `mnist-classify` prints for test image 3 and for the same image as a PGM
+/// file.
 pub fn classify_digits() -> BookResult<String> {
     let network = &run(&GUIDE)?.best;
     let (pixels, label) = classify_command::test_image(3)?;
-    let mut out = classify_command::report(network, &pixels, "test image 3", Some(label))?;
-    // The same digit as a PGM file (dark ink on light paper), read back by the PGM reader.
+    let mut out =
+        classify_command::report(network, &pixels, "test image 3", Some(label))?;
+    // The same digit as a PGM file (dark ink on light paper), read back by the PGM
+    // reader.
     let from_file = pgm::from_pgm(&pgm::to_pgm(&pixels), "three.pgm")?;
     let (digit, _) = classify(network, &from_file)?;
     writeln!(
@@ -607,8 +621,8 @@ fn ranked(classes: usize) -> BookResult<Vec<(&'static TrainConfig, f64)>> {
 }
 
 // ANCHOR: best_variants
-/// The variants of each task ranked by validation accuracy; the winner is measured on the
-/// test set, once.
+/// The variants of each task ranked by validation accuracy; the winner is measured on
+/// the test set, once.
 pub fn best_variants() -> BookResult<String> {
     let mut out = String::new();
     for (classes, digits) in [(5, "0-4"), (10, "0-9")] {
@@ -636,9 +650,9 @@ pub fn best_variants() -> BookResult<String> {
 /// last epoch of run `name`: its validation accuracy.
 fn numpy_last_accuracy(name: &str) -> String {
     let text = include_str!("../reference/numpy-output.txt");
-    let last = text
-        .lines()
-        .rfind(|line| line.split(' ').next() == Some(name) && !line.contains(" test "));
+    let last = text.lines().rfind(|line| {
+        line.split(' ').next() == Some(name) && !line.contains(" test ")
+    });
     last.and_then(|line| line.split(' ').nth(3))
         .unwrap_or("missing")
         .to_string()
@@ -648,7 +662,8 @@ fn numpy_last_accuracy(name: &str) -> String {
 pub fn facts() -> BookResult<String> {
     let guide = run(&GUIDE)?;
     let project = data::project(5)?;
-    let best = |config: &TrainConfig| -> BookResult<String> { validation_cell(config) };
+    let best =
+        |config: &TrainConfig| -> BookResult<String> { validation_cell(config) };
     let guide_test = test_of(&GUIDE)?;
     let guide_best = guide.best_accuracy();
     let reached = run(&SOFTMAX5)?

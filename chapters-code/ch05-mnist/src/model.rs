@@ -100,8 +100,8 @@ fn unsavable(network: &Network) -> Option<String> {
 /// The network in the model file format.
 ///
 /// # Errors
-/// [`ModelError`] (with `file` = `"model"`) for a network a reader would refuse: too many
-/// layers, a layer too large, or a NaN or infinite parameter.
+/// [`ModelError`] (with `file` = `"model"`) for a network a reader would refuse: too
+/// many layers, a layer too large, or a NaN or infinite parameter.
 pub fn to_bytes(network: &Network) -> Result<Vec<u8>, ModelError> {
     if let Some(problem) = unsavable(network) {
         return Err(ModelError {
@@ -116,7 +116,9 @@ pub fn to_bytes(network: &Network) -> Result<Vec<u8>, ModelError> {
     bytes.push(output_code(network.output_activation()));
     bytes.push(u8::try_from(sizes.len()).unwrap_or(u8::MAX));
     for size in sizes {
-        bytes.extend_from_slice(&u32::try_from(size).unwrap_or(u32::MAX).to_le_bytes());
+        bytes.extend_from_slice(
+            &u32::try_from(size).unwrap_or(u32::MAX).to_le_bytes(),
+        );
     }
     for (w, b) in network.weights().iter().zip(network.biases()) {
         for value in w.iter().chain(b) {
@@ -152,8 +154,8 @@ impl Reader<'_> {
 /// Reads a network from the model file format; `file` names the file in errors.
 ///
 /// # Errors
-/// [`ModelError`] for a wrong magic text or version, impossible layer sizes, a file of the
-/// wrong length, a wrong checksum, or non-finite parameters.
+/// [`ModelError`] for a wrong magic text or version, impossible layer sizes, a file
+/// of the wrong length, a wrong checksum, or non-finite parameters.
 pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Network, ModelError> {
     let error = |problem: String| ModelError {
         file: file.to_string(),
@@ -177,8 +179,8 @@ pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Network, ModelError> {
     let [code, count] = reader
         .take::<2>()
         .ok_or_else(|| error("truncated header".into()))?;
-    let output =
-        output_from_code(code).ok_or_else(|| error(format!("unknown output layer code {code}")))?;
+    let output = output_from_code(code)
+        .ok_or_else(|| error(format!("unknown output layer code {code}")))?;
     let count = usize::from(count);
     if !(2..=MAX_LAYER_SIZES).contains(&count) {
         return Err(error(format!(
@@ -196,11 +198,13 @@ pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Network, ModelError> {
         }
         sizes.push(size as usize);
     }
-    // Every size is at most 2^20, so this cannot overflow: check the length, then read.
+    // Every size is at most 2^20, so this cannot overflow: check the length, then
+    // read.
     let parameters: usize = sizes.windows(2).map(|p| p[1] * p[0] + p[1]).sum();
     if reader.bytes.len() != parameters * 8 + 4 {
         return Err(error(format!(
-            "layers {sizes:?} need {} bytes of parameters and checksum, the file has {}",
+            "layers {sizes:?} need {} bytes of parameters and checksum, \
+             the file has {}",
             parameters * 8 + 4,
             reader.bytes.len()
         )));
@@ -229,7 +233,8 @@ pub fn from_bytes(bytes: &[u8], file: &str) -> Result<Network, ModelError> {
     {
         return Err(error("a parameter is NaN or infinite".into()));
     }
-    let network = Network::from_parameters(weights, biases).map_err(|e| error(e.to_string()))?;
+    let network = Network::from_parameters(weights, biases)
+        .map_err(|e| error(e.to_string()))?;
     Ok(network.with_output(output))
 }
 // ANCHOR_END: from_bytes
@@ -304,7 +309,9 @@ pub fn load(path: &Path) -> Result<Network, ModelError> {
     if size > MAX_FILE_BYTES {
         return Err(ModelError {
             file,
-            problem: format!("{size} bytes is larger than any model ({MAX_FILE_BYTES} at most)"),
+            problem: format!(
+                "{size} bytes is larger than any model ({MAX_FILE_BYTES} at most)"
+            ),
         });
     }
     let bytes = std::fs::read(path).map_err(|e| ModelError {
@@ -362,8 +369,9 @@ mod tests {
         wrong_version[4] = 9;
         assert!(message(&wrong_version).contains("format version 9 is not"));
         assert!(
-            message(&good[..good.len() - 1])
-                .contains("need 188 bytes of parameters and checksum, the file has 187")
+            message(&good[..good.len() - 1]).contains(
+                "need 188 bytes of parameters and checksum, the file has 187"
+            )
         );
         let mut longer = good.clone();
         longer.push(0);

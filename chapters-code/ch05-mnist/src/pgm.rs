@@ -157,7 +157,9 @@ pub fn from_pgm(bytes: &[u8], file: &str) -> Result<Vec<u8>, PgmError> {
                 std::str::from_utf8(v)
                     .ok()
                     .and_then(|v| v.parse().ok())
-                    .ok_or_else(|| error(format!("pixel {} is not a number", shown(v))))
+                    .ok_or_else(|| {
+                        error(format!("pixel {} is not a number", shown(v)))
+                    })
             })
             .collect::<Result<_, _>>()?
     };
@@ -232,14 +234,27 @@ mod tests {
 
     #[test]
     fn bad_images_are_clear_errors() {
-        let message = |bytes: &[u8]| from_pgm(bytes, "d.pgm").expect_err("invalid").to_string();
-        assert!(message(b"P6\n28 28\n255\n").contains("starts with \"P6\", not P5 or P2"));
-        assert!(message(b"P5\n32 32\n255\n").contains("the image is 32x32 pixels, not 28x28"));
+        let message =
+            |bytes: &[u8]| from_pgm(bytes, "d.pgm").expect_err("invalid").to_string();
+        assert!(
+            message(b"P6\n28 28\n255\n").contains("starts with \"P6\", not P5 or P2")
+        );
+        assert!(
+            message(b"P5\n32 32\n255\n")
+                .contains("the image is 32x32 pixels, not 28x28")
+        );
         assert!(message(b"P5\n28 28\n999\n").contains("maximum grey value 999"));
-        assert!(message(b"P5\n28 28\n255\n\x00\x01").contains("2 pixel values, expected 784"));
-        assert!(message(b"P2\n28 28\n9\n1 x").contains("pixel \"x\" is not a number"));
+        assert!(
+            message(b"P5\n28 28\n255\n\x00\x01")
+                .contains("2 pixel values, expected 784")
+        );
+        assert!(
+            message(b"P2\n28 28\n9\n1 x").contains("pixel \"x\" is not a number")
+        );
         assert!(message(b"P2\n28").contains("incomplete PGM header"));
-        assert!(message(b"").starts_with("d.pgm: incomplete PGM header; save a 28x28"));
+        assert!(
+            message(b"").starts_with("d.pgm: incomplete PGM header; save a 28x28")
+        );
         let long = format!("P{}\n28 28\n255\n", "9".repeat(100_000));
         let quoted = message(long.as_bytes());
         assert!(quoted.len() < 200, "{quoted}");
@@ -248,7 +263,8 @@ mod tests {
     #[test]
     fn netpbm_headers_with_crlf_and_comments_anywhere_are_read() {
         let pixels = digit();
-        let mut pgm = b"P5\r\n# made by hand\r\n28#width\r\n28 # height\n255\n".to_vec();
+        let mut pgm =
+            b"P5\r\n# made by hand\r\n28#width\r\n28 # height\n255\n".to_vec();
         pgm.extend(pixels.iter().map(|&p| 255 - p));
         assert_eq!(from_pgm(&pgm, "d.pgm"), Ok(pixels.clone()));
         let numbers: Vec<String> = pixels.iter().map(|p| p.to_string()).collect();

@@ -30,7 +30,9 @@ impl TerminalProgress {
     /// A bar for a run of `epochs` epochs.
     pub fn new(epochs: usize) -> Self {
         let bar = ProgressBar::new(u64::try_from(epochs).unwrap_or(u64::MAX));
-        if let Ok(style) = ProgressStyle::with_template("{bar:30} epoch {pos}/{len} ({elapsed})") {
+        if let Ok(style) =
+            ProgressStyle::with_template("{bar:30} epoch {pos}/{len} ({elapsed})")
+        {
             bar.set_style(style);
         }
         Self { bar }

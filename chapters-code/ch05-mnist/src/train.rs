@@ -9,7 +9,9 @@ use std::fmt;
 use std::time::Instant;
 
 use bookkit::NumpyRng;
-use ch02_backpropagation::{Loss, MeanSquaredError, Network, NetworkError, SoftmaxCrossEntropy};
+use ch02_backpropagation::{
+    Loss, MeanSquaredError, Network, NetworkError, SoftmaxCrossEntropy,
+};
 use ch03_training_loop::{Examples, TrainError, check_learning_rate, train_epoch};
 use ch04_training_in_practice::debugging::{EpochLog, Symptom, diagnose};
 use ch04_training_in_practice::monitor::EarlyStopping;
@@ -32,8 +34,9 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    // ANCHOR: schedule
-    /// The learning rate of epoch `epoch` (counting from 0) for a starting rate `initial`.
+    // ANCHOR: schedule_rate
+    /// The learning rate of epoch `epoch` (counting from 0) for a starting rate
+    /// `initial`.
     pub fn rate(self, initial: f64, epoch: usize) -> f64 {
         match self {
             Self::Constant => initial,
@@ -43,7 +46,7 @@ impl Schedule {
             }
         }
     }
-    // ANCHOR_END: schedule
+    // ANCHOR_END: schedule_rate
 
     /// A short description for tables.
     pub fn describe(self) -> String {
@@ -78,10 +81,10 @@ pub struct TrainConfig {
 }
 
 // ANCHOR: guide_config
-/// The guide's project: digits 0–4, a [784, 64, 5] sigmoid network, mini-batches of 32,
-/// 15 epochs, seed 42. The guide's "learning rate 0.5" steps along `2(a - t)`, the gradient
-/// of the squared error *summed* over the 5 outputs; on Chapter 2's mean over the outputs
-/// the same steps take learning rate 5 × 0.5 = 2.5.
+/// The guide's project: digits 0–4, a [784, 64, 5] sigmoid network, mini-batches of
+/// 32, 15 epochs, seed 42. The guide's "learning rate 0.5" steps along `2(a - t)`,
+/// the gradient of the squared error *summed* over the 5 outputs; on Chapter 2's mean
+/// over the outputs the same steps take learning rate 5 × 0.5 = 2.5.
 pub const GUIDE: TrainConfig = TrainConfig {
     name: "guide",
     layers: &[784, 64, 5],
@@ -217,9 +220,9 @@ pub fn argmax(values: impl IntoIterator<Item = f64>) -> usize {
 }
 
 // ANCHOR: evaluate
-/// Runs `network` over `examples` a thousand at a time (Chapter 2's forward pass) and counts
-/// the predictions (the largest output) that match the labels (the one in each one-hot
-/// target).
+/// Runs `network` over `examples` a thousand at a time (Chapter 2's forward
+/// pass) and counts the predictions (the largest output) that match the labels
+/// (the one in each one-hot target).
 ///
 /// # Errors
 /// [`RunError`] when the images or labels do not fit the network.
@@ -368,13 +371,13 @@ fn gradient_norm(
 
 // ANCHOR: train
 /// Trains a network as `config` says on `data.train`: each epoch is Chapter 3's
-/// `train_epoch` (shuffle, mini-batches, one update each); after it, the network is measured
-/// on `data.validation`, and Chapter 4's early stopping keeps the weights of the epoch with
-/// the best validation accuracy. The test set plays no part.
+/// `train_epoch` (shuffle, mini-batches, one update each); after it, the network is
+/// measured on `data.validation`, and Chapter 4's early stopping keeps the weights of
+/// the epoch with the best validation accuracy. The test set plays no part.
 ///
 /// # Errors
-/// [`RunError`] when the configuration does not fit the data or training fails (a loss that
-/// became NaN or infinite stops it with Chapter 3's error).
+/// [`RunError`] when the configuration does not fit the data or training fails (a
+/// loss that became NaN or infinite stops it with Chapter 3's error).
 pub fn train(
     config: &TrainConfig,
     data: &Split,
@@ -388,7 +391,8 @@ pub fn train(
     let mut stopping = EarlyStopping::new(None);
     let mut history = Vec::new();
     // Only the inked pixels of each image, found once (see "Under the Hood").
-    let (train_images, validation_images) = (data.train.inked(), data.validation.inked());
+    let (train_images, validation_images) =
+        (data.train.inked(), data.validation.inked());
     for epoch in 0..config.epochs {
         let learning_rate = config.schedule.rate(config.learning_rate, epoch);
         let started = Instant::now();
@@ -435,7 +439,10 @@ pub fn train(
 ///
 /// # Errors
 /// [`RunError`] when the rows do not have one value per input.
-pub fn outputs(network: &Network, inputs: &Array2<f64>) -> Result<Array2<f64>, RunError> {
+pub fn outputs(
+    network: &Network,
+    inputs: &Array2<f64>,
+) -> Result<Array2<f64>, RunError> {
     let mut activations = network.forward_batch(inputs.view())?;
     Ok(activations.pop().unwrap_or_default())
 }
@@ -444,8 +451,13 @@ pub fn outputs(network: &Network, inputs: &Array2<f64>) -> Result<Array2<f64>, R
 ///
 /// # Errors
 /// [`RunError`] when `pixels` does not have one value per input of the network.
-pub fn classify(network: &Network, pixels: &[u8]) -> Result<(usize, Vec<f64>), RunError> {
-    let row = Array2::from_shape_fn((1, pixels.len()), |(_, j)| f64::from(pixels[j]) / 255.0);
+pub fn classify(
+    network: &Network,
+    pixels: &[u8],
+) -> Result<(usize, Vec<f64>), RunError> {
+    let row = Array2::from_shape_fn((1, pixels.len()), |(_, j)| {
+        f64::from(pixels[j]) / 255.0
+    });
     let outputs = outputs(network, &row)?;
     let first = outputs.index_axis(Axis(0), 0).to_vec();
     Ok((argmax(first.iter().copied()), first))
@@ -462,14 +474,16 @@ pub(crate) mod tests {
             every: 5,
             factor: 0.5,
         };
-        let rates: Vec<f64> = [0, 4, 5, 9, 10, 14].map(|e| schedule.rate(1.0, e)).to_vec();
+        let rates: Vec<f64> =
+            [0, 4, 5, 9, 10, 14].map(|e| schedule.rate(1.0, e)).to_vec();
         assert_eq!(rates, vec![1.0, 1.0, 0.5, 0.5, 0.25, 0.25]);
         assert_eq!(Schedule::Constant.rate(0.5, 14), 0.5);
     }
 
     #[test]
     fn configurations_must_fit_images_and_classes() {
-        let message = |config: TrainConfig| config.check().expect_err("wrong").to_string();
+        let message =
+            |config: TrainConfig| config.check().expect_err("wrong").to_string();
         let wrong_input = TrainConfig {
             layers: &[28, 64, 5],
             ..GUIDE
@@ -506,7 +520,8 @@ pub(crate) mod tests {
         for image in 0..8 {
             let label = image % 2;
             for row in 4..24 {
-                digits.pixels[image * PIXELS + row * 28 + 8 + 12 * label] = 200 + image as u8;
+                digits.pixels[image * PIXELS + row * 28 + 8 + 12 * label] =
+                    200 + image as u8;
             }
             digits.labels.push(label as u8);
         }

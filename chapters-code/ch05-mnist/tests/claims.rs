@@ -2,8 +2,8 @@
 
 use ch05_mnist::data::{self, data_or_skip};
 use ch05_mnist::experiments::{
-    CONFIGS, DEEP5_SCHEDULE, DEEP10, DEEP10_RATE2, DEEP10_SCHEDULE, FINAL_MODELS, GUIDE_RATE_05,
-    MSE10, SMALL10, SOFTMAX5, SOFTMAX10, final_test, run,
+    CONFIGS, DEEP5_SCHEDULE, DEEP10, DEEP10_RATE2, DEEP10_SCHEDULE, FINAL_MODELS,
+    GUIDE_RATE_05, MSE10, SMALL10, SOFTMAX5, SOFTMAX10, final_test, run,
 };
 use ch05_mnist::listings::{confusion, percent};
 use ch05_mnist::model;
@@ -60,7 +60,9 @@ fn only_final_models_are_measured_on_the_test_set() {
 
 #[test]
 fn the_guides_training_loss_falls_every_epoch_and_the_run_is_healthy() {
-    if data_or_skip("the_guides_training_loss_falls_every_epoch_and_the_run_is_healthy") {
+    if data_or_skip(
+        "the_guides_training_loss_falls_every_epoch_and_the_run_is_healthy",
+    ) {
         let run = trained(&GUIDE);
         let losses: Vec<f64> = run.history.iter().map(|s| s.train_loss).collect();
         assert!(
@@ -130,7 +132,8 @@ fn bigger_networks_do_better_on_ten_digits() {
 #[test]
 fn the_two_runs_at_rate_2_are_one_run_until_the_first_halving() {
     if data_or_skip("the_two_runs_at_rate_2_are_one_run_until_the_first_halving") {
-        let (schedule, constant) = (accuracies(&DEEP10_SCHEDULE), accuracies(&DEEP10_RATE2));
+        let (schedule, constant) =
+            (accuracies(&DEEP10_SCHEDULE), accuracies(&DEEP10_RATE2));
         assert_eq!(schedule[..5], constant[..5]);
         assert_ne!(schedule[5], constant[5]);
         // The larger rate gets ahead quickly ...
@@ -204,8 +207,9 @@ fn classes_are_balanced_and_images_mostly_blank() {
     if data_or_skip("classes_are_balanced_and_images_mostly_blank") {
         let mnist = data::mnist().expect("data");
         for digit in 0..10 {
-            let share =
-                mnist.train.labels.iter().filter(|&&l| l == digit).count() as f64 / 60_000.0;
+            let share = mnist.train.labels.iter().filter(|&&l| l == digit).count()
+                as f64
+                / 60_000.0;
             assert!((0.08..0.12).contains(&share), "digit {digit}: {share}");
         }
         let blank = mnist.train.pixels.iter().filter(|&&p| p == 0).count() as f64;
@@ -225,7 +229,8 @@ fn the_guide_miscounts_its_parameters() {
 /// The lines of `reference/numpy-output.txt`: name → the values it printed, in order.
 fn numpy_runs() -> std::collections::HashMap<String, Vec<String>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/reference/numpy-output.txt");
-    let text = std::fs::read_to_string(path).expect("the numpy reference output is committed");
+    let text = std::fs::read_to_string(path)
+        .expect("the numpy reference output is committed");
     let mut runs: std::collections::HashMap<String, Vec<String>> = Default::default();
     for line in text.lines() {
         if let Some((name, rest)) = line.split_once(' ') {

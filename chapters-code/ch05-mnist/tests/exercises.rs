@@ -5,7 +5,9 @@ use bookkit::NumpyRng;
 use bookkit::exercise::{check_all_close, check_close};
 use ch02_backpropagation::gradient_check::{CheckedLoss, GradientCheck};
 use ch02_backpropagation::loss::Activation;
-use ch02_backpropagation::{Gradients, Loss, MeanSquaredError, Network, SoftmaxCrossEntropy};
+use ch02_backpropagation::{
+    Gradients, Loss, MeanSquaredError, Network, SoftmaxCrossEntropy,
+};
 use ch03_training_loop::train_epoch;
 use ch05_mnist::data::{self, Digits, PIXELS};
 use ch05_mnist::exercises::{ex5_1, ex5_2, ex5_3, ex5_4};
@@ -18,7 +20,8 @@ fn setup(seed: u32, output: Activation) -> (Network, Array2<f64>, Array2<f64>) {
     let network = Network::from_rng(&[6, 5, 4], &mut rng)
         .expect("valid sizes")
         .with_output(output);
-    let inputs = Array2::from_shape_vec((7, 6), rng.uniform_vec(0.0, 1.0, 42)).expect("7 x 6");
+    let inputs =
+        Array2::from_shape_vec((7, 6), rng.uniform_vec(0.0, 1.0, 42)).expect("7 x 6");
     let mut targets = Array2::zeros((7, 4));
     for (row, class) in [2, 0, 3, 1, 1, 0, 2].into_iter().enumerate() {
         targets[[row, class]] = 1.0;
@@ -39,8 +42,10 @@ fn flat(gradients: &Gradients) -> Vec<f64> {
 fn exercise_5_1_forward_batch_matches_forward() {
     for output in [Activation::Sigmoid, Activation::Softmax] {
         let (network, inputs, _) = setup(3, output);
-        let activations = ex5_1::forward_batch(&network, inputs.view()).expect("valid batch");
-        let shapes: Vec<(usize, usize)> = activations.iter().map(Array2::dim).collect();
+        let activations =
+            ex5_1::forward_batch(&network, inputs.view()).expect("valid batch");
+        let shapes: Vec<(usize, usize)> =
+            activations.iter().map(Array2::dim).collect();
         assert_eq!(
             shapes,
             vec![(7, 6), (7, 5), (7, 4)],
@@ -49,7 +54,9 @@ fn exercise_5_1_forward_batch_matches_forward() {
         for (row, input) in inputs.rows().into_iter().enumerate() {
             let expected = network.predict(&input.to_vec()).expect("6 inputs");
             check_all_close(
-                &format!("Exercise 5.1 ({output:?} output): outputs of example {row}"),
+                &format!(
+                    "Exercise 5.1 ({output:?} output): outputs of example {row}"
+                ),
                 &activations[2].row(row).to_vec(),
                 &expected.to_vec(),
                 1e-12,
@@ -67,7 +74,12 @@ fn exercise_5_1_forward_batch_matches_forward() {
 fn exercise_5_2_mean_gradients_match_backward() {
     let (mut network, inputs, targets) = setup(4, Activation::Sigmoid);
     let activations = network.forward_batch(inputs.view()).expect("valid batch");
-    let batched = ex5_2::mean_gradients(&network, &activations, targets.view(), &MeanSquaredError);
+    let batched = ex5_2::mean_gradients(
+        &network,
+        &activations,
+        targets.view(),
+        &MeanSquaredError,
+    );
     let mut expected = Gradients::zeros_like(&network);
     for (x, t) in inputs.rows().into_iter().zip(targets.rows()) {
         network.forward(&x.to_vec()).expect("6 inputs");
@@ -123,7 +135,8 @@ fn bars() -> Digits {
     for image in 0..12 {
         let label = image % 3;
         for row in 4..24 {
-            digits.pixels[image * PIXELS + row * 28 + 6 + 8 * label] = 100 + 10 * image as u8;
+            digits.pixels[image * PIXELS + row * 28 + 6 + 8 * label] =
+                100 + 10 * image as u8;
         }
         digits.labels.push(label as u8);
     }

@@ -17,7 +17,8 @@ struct Workspace {
 impl Workspace {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\nmembers = []\n").unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\nmembers = []\n")
+            .unwrap();
         std::fs::write(dir.path().join("book.toml"), "[book]\n").unwrap();
         let crate_dir = dir.path().join("chapters-code/ch05-mnist");
         std::fs::create_dir_all(&crate_dir).unwrap();
@@ -125,7 +126,8 @@ fn offline_says_the_index_cannot_be_reached() {
     let (stdout, stderr) = (text(&stdout), text(&stderr));
     assert_eq!(status.code(), Some(1), "{stdout}{stderr}");
     assert!(
-        stderr.contains("cannot reach the package index") && stderr.contains("Connection refused"),
+        stderr.contains("cannot reach the package index")
+            && stderr.contains("Connection refused"),
         "{stderr}"
     );
     assert!(!stderr.contains("No matching distribution"), "{stderr}");
@@ -141,7 +143,8 @@ fn a_corrupt_file_is_named_and_leftovers_are_removed() {
     let workspace = Workspace::new();
     let data = workspace.data();
     std::fs::create_dir_all(data.join(".download")).unwrap();
-    std::fs::write(data.join("train-labels-idx1-ubyte"), b"\0\0\x08\x01short").unwrap();
+    std::fs::write(data.join("train-labels-idx1-ubyte"), b"\0\0\x08\x01short")
+        .unwrap();
     std::fs::write(data.join("t10k-images-idx3-ubyte.tmp"), b"half").unwrap();
     let output = workspace.fetcher(&closed_port_index()).output().unwrap();
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
@@ -177,10 +180,12 @@ fn a_read_only_data_folder_is_named_with_the_fix() {
         // `nobody` can read), on a copy of the workspace `nobody` can read.
         let _ = std::fs::remove_file(data.join("probe"));
         for dir in [workspace.root(), &workspace.root().join("chapters-code")] {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
+                .unwrap();
         }
         let crate_dir = workspace.root().join("chapters-code/ch05-mnist");
-        std::fs::set_permissions(&crate_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&crate_dir, std::fs::Permissions::from_mode(0o755))
+            .unwrap();
         let Ok(output) = Command::new("setpriv")
             .args([
                 "--reuid=65534",
@@ -192,7 +197,9 @@ fn a_read_only_data_folder_is_named_with_the_fix() {
             .arg(&data)
             .output()
         else {
-            println!("SKIPPED: running as root without setpriv: cannot make a folder read-only");
+            println!(
+                "SKIPPED: running as root without setpriv: cannot make a folder read-only"
+            );
             return;
         };
         output
@@ -236,7 +243,9 @@ fn stalled_fetch(workspace: &Workspace) -> (Child, TcpListener) {
                 std::mem::forget(connection);
                 break;
             }
-            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(_) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(50))
+            }
             Err(error) => panic!("pip never connected to the index: {error}"),
         }
     }
@@ -289,7 +298,9 @@ fn an_interrupted_fetch_stops_pip_and_leaves_nothing_behind() {
         }
         // The script and pip end (after SIGKILL the script sees its parent gone).
         let deadline = Instant::now() + Duration::from_secs(20);
-        while !processes_mentioning(&root).is_empty() || !workspace.leftovers().is_empty() {
+        while !processes_mentioning(&root).is_empty()
+            || !workspace.leftovers().is_empty()
+        {
             assert!(
                 Instant::now() < deadline,
                 "SIG{signal}: still running: {:?}; left behind: {:?}",

@@ -1,11 +1,13 @@
 //! Exercise 4.1: split data and watch for overfitting.
 //!
 //! 1. `make_data`: after `np.random.seed(42)` (`NumpyRng::seed(42)`), draw 30 inputs
-//!    `x = uniform(0, 1, 30)`, then 30 noise values `normal(0, 0.1, 30)`; each target is
-//!    `sin(πx) + noise`. The first 20 points are the training set, the last 10 the test set.
-//! 2. `train_and_track`: train a `[1, 16, 1]` network (seed 42) for 2000 epochs, one in-order
-//!    `train_pass` per epoch at learning rate 1.0. After epochs 0, 500, 1000, 1500 and 1999,
-//!    record the mean loss on the training set and on the test set (`mean_loss`).
+//!    `x = uniform(0, 1, 30)`, then 30 noise values `normal(0, 0.1, 30)`; each target
+//!    is `sin(πx) + noise`. The first 20 points are the training set, the last 10 the
+//!    test set.
+//! 2. `train_and_track`: train a `[1, 16, 1]` network (seed 42) for 2000 epochs, one
+//!    in-order `train_pass` per epoch at learning rate 1.0. After epochs 0, 500,
+//!    1000, 1500 and 1999, record the mean loss on the training set and on the test
+//!    set (`mean_loss`).
 //!
 //! Then run `cargo learn ch04-training-in-practice`.
 #![allow(unused_variables, unused_imports)]
@@ -49,7 +51,8 @@ pub fn make_data() -> Split {
     // END SOLUTION
 }
 
-/// Trains a `[1, 16, 1]` network on `split.train` and reports both losses at [`REPORT_EPOCHS`].
+/// Trains a `[1, 16, 1]` network on `split.train` and reports both losses at
+/// [`REPORT_EPOCHS`].
 ///
 /// # Errors
 /// [`TrainError`] if training fails.

@@ -67,7 +67,9 @@ fn main() -> ExitCode {
 
 /// Waits for the script; meanwhile passes SIGINT, SIGTERM and SIGHUP on to it (as SIGTERM).
 #[cfg(unix)]
-fn wait_passing_signals_on(mut child: Child) -> std::io::Result<std::process::ExitStatus> {
+fn wait_passing_signals_on(
+    mut child: Child,
+) -> std::io::Result<std::process::ExitStatus> {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     use signal_hook::iterator::Signals;
 
@@ -76,7 +78,9 @@ fn wait_passing_signals_on(mut child: Child) -> std::io::Result<std::process::Ex
     let handle = signals.handle();
     let forwarder = std::thread::spawn(move || {
         if signals.forever().next().is_some() {
-            eprintln!("mnist-fetch: interrupted, stopping the download and cleaning up …");
+            eprintln!(
+                "mnist-fetch: interrupted, stopping the download and cleaning up …"
+            );
             // The script may have ended already: nothing to stop then.
             let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
         }
@@ -89,6 +93,8 @@ fn wait_passing_signals_on(mut child: Child) -> std::io::Result<std::process::Ex
 
 /// Waits for the script (a Ctrl-C in the console reaches it directly).
 #[cfg(not(unix))]
-fn wait_passing_signals_on(mut child: Child) -> std::io::Result<std::process::ExitStatus> {
+fn wait_passing_signals_on(
+    mut child: Child,
+) -> std::io::Result<std::process::ExitStatus> {
     child.wait()
 }

@@ -36,8 +36,9 @@ fn config_list() -> String {
 }
 
 fn run(args: &Args) -> Result<String, String> {
-    let config = config_named(&args.name)
-        .ok_or_else(|| format!("no configuration `{}`\n{}", args.name, config_list()))?;
+    let config = config_named(&args.name).ok_or_else(|| {
+        format!("no configuration `{}`\n{}", args.name, config_list())
+    })?;
     let out = args.out.clone().unwrap_or_else(|| {
         data::data_dir()
             .join("models")
@@ -61,7 +62,8 @@ fn run(args: &Args) -> Result<String, String> {
         project.split.validation.len()
     );
     let mut progress = TerminalProgress::new(config.epochs);
-    let run = train::train(config, &project.split, &mut progress).map_err(|e| e.to_string());
+    let run = train::train(config, &project.split, &mut progress)
+        .map_err(|e| e.to_string());
     progress.finish();
     let run = run?;
     for symptom in run.symptoms() {
