@@ -1,15 +1,19 @@
-//! The inputs of a batch as the first layer reads them: a dense matrix, or only the non-zero
-//! values of each row.
+//! The inputs of a batch as the first layer reads them: a dense matrix, or only the
+//! non-zero values of each row.
 //!
-//! The first layer is the only place where a network touches its inputs: the forward pass
-//! multiplies them by the weights (`X·Wᵀ`) and the backward pass multiplies the error signal by
-//! them (`Δᵀ·X`, the first layer's weight gradient). [`InputBatch`] is those two products.
-//! A dense matrix computes them with ndarray's `dot`; [`SparseRows`] skips the zeros. A
-//! handwritten digit inks about 150 of its 784 pixels, so most of the products' terms are
-//! `0 · w` and the sparse form does about a fifth of the work, with the same weights and the
-//! same network: leaving out a term that is exactly zero changes no sum.
+//! The first layer is the only place where a network touches its inputs: the forward
+//! pass multiplies them by the weights (`X·Wᵀ`) and the backward pass multiplies the
+//! error signal by them (`Δᵀ·X`, the first layer's weight gradient). [`InputBatch`]
+//! is those two products. A dense matrix computes them with ndarray's `dot`;
+//! [`SparseRows`] skips the zeros. A handwritten digit inks about 150 of its 784
+//! pixels, so most of the products' terms are `0 · w` and the sparse form does about
+//! a fifth of the work, with the same weights and the same network: leaving out a
+//! term that is exactly zero changes no sum (only the order in which the other terms
+//! are added can differ from a dense product's, which moves the last bits).
 
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
+
+use crate::network::{MAX_PARAMETERS, NetworkError};
 
 /// A batch of inputs, one example per row, as the first layer of a
 /// [`Network`](crate::Network) reads it.
@@ -17,12 +21,60 @@ pub trait InputBatch {
     /// (examples, values per example).
     fn dim(&self) -> (usize, usize);
 
-    /// `X·Wᵀ` for `weights` W (outputs × inputs): one row per example, one column per output.
-    fn times_transposed(&self, weights: &Array2<f64>) -> Array2<f64>;
+    /// `X·Wᵀ` for `weights` W (outputs × inputs): one row per example, one column per
+    /// output.
+    ///
+    /// # Errors
+    /// [`NetworkError::BatchShape`] when W does not take as many inputs as a row has.
+    fn times_transposed(
+        &self,
+        weights: &Array2<f64>,
+    ) -> Result<Array2<f64>, NetworkError>;
 
-    /// `Δᵀ·X` for `deltas` Δ (examples × outputs): the first layer's weight gradient summed
-    /// over the examples, shaped like the weights (outputs × inputs).
-    fn transposed_times(&self, deltas: ArrayView2<'_, f64>) -> Array2<f64>;
+    /// `Δᵀ·X` for `deltas` Δ (examples × outputs): the first layer's weight gradient
+    /// summed over the examples, shaped like the weights (outputs × inputs).
+    ///
+    /// # Errors
+    /// [`NetworkError::BatchShape`] when Δ does not have one row per example or the
+    /// gradient would hold more than [`MAX_PARAMETERS`] numbers.
+    fn transposed_times(
+        &self,
+        deltas: ArrayView2<'_, f64>,
+    ) -> Result<Array2<f64>, NetworkError>;
+}
+
+/// Checks that `weights` take a row of `inputs` (`columns` values).
+fn check_weights(columns: usize, weights: &Array2<f64>) -> Result<(), NetworkError> {
+    if weights.ncols() == columns {
+        return Ok(());
+    }
+    Err(NetworkError::BatchShape {
+        what: "weights",
+        expected: format!("one column per input value ({columns})"),
+        given: weights.dim(),
+    })
+}
+
+/// Checks that `deltas` have one row per example and that the gradient (`deltas`'
+/// columns × `columns`) is not too large to hold.
+fn check_deltas(
+    (rows, columns): (usize, usize),
+    deltas: ArrayView2<'_, f64>,
+) -> Result<(), NetworkError> {
+    let fits = deltas
+        .ncols()
+        .checked_mul(columns)
+        .is_some_and(|size| size <= MAX_PARAMETERS);
+    if deltas.nrows() == rows && fits {
+        return Ok(());
+    }
+    Err(NetworkError::BatchShape {
+        what: "deltas",
+        expected: format!(
+            "{rows} rows (one per example), at most {MAX_PARAMETERS} gradients"
+        ),
+        given: deltas.dim(),
+    })
 }
 
 impl InputBatch for ArrayView2<'_, f64> {
@@ -30,12 +82,20 @@ impl InputBatch for ArrayView2<'_, f64> {
         ArrayView2::dim(self)
     }
 
-    fn times_transposed(&self, weights: &Array2<f64>) -> Array2<f64> {
-        self.dot(&weights.t())
+    fn times_transposed(
+        &self,
+        weights: &Array2<f64>,
+    ) -> Result<Array2<f64>, NetworkError> {
+        check_weights(self.ncols(), weights)?;
+        Ok(self.dot(&weights.t()))
     }
 
-    fn transposed_times(&self, deltas: ArrayView2<'_, f64>) -> Array2<f64> {
-        deltas.t().dot(self)
+    fn transposed_times(
+        &self,
+        deltas: ArrayView2<'_, f64>,
+    ) -> Result<Array2<f64>, NetworkError> {
+        check_deltas(self.dim(), deltas)?;
+        Ok(deltas.t().dot(self))
     }
 }
 
@@ -44,21 +104,29 @@ impl InputBatch for Array2<f64> {
         Array2::dim(self)
     }
 
-    fn times_transposed(&self, weights: &Array2<f64>) -> Array2<f64> {
+    fn times_transposed(
+        &self,
+        weights: &Array2<f64>,
+    ) -> Result<Array2<f64>, NetworkError> {
         self.view().times_transposed(weights)
     }
 
-    fn transposed_times(&self, deltas: ArrayView2<'_, f64>) -> Array2<f64> {
+    fn transposed_times(
+        &self,
+        deltas: ArrayView2<'_, f64>,
+    ) -> Result<Array2<f64>, NetworkError> {
         self.view().transposed_times(deltas)
     }
 }
 
-/// A batch of inputs that keeps only the non-zero values of each row (compressed sparse rows):
-/// for row `r`, the columns `columns[starts[r]..starts[r + 1]]` hold the values
-/// `values[starts[r]..starts[r + 1]]`, and every other value of the row is 0.
+/// A batch of inputs that keeps only the non-zero values of each row (compressed
+/// sparse rows): for row `r`, the columns `columns[starts[r]..starts[r + 1]]` hold
+/// the values `values[starts[r]..starts[r + 1]]`, and every other value of the row is
+/// 0.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SparseRows {
-    /// Where each row's entries start, and one past the last entry: `rows + 1` positions.
+    /// Where each row's entries start, and one past the last entry: `rows + 1`
+    /// positions.
     starts: Vec<usize>,
     /// The column of each entry, increasing within a row.
     columns: Vec<u32>,
@@ -68,9 +136,10 @@ pub struct SparseRows {
     width: usize,
 }
 
-/// How many outputs the sparse products compute at once: a block of sums small enough to stay
-/// in the processor's vector registers (32 registers of 8 numbers with AVX-512, 16 of 4
-/// without). The block size changes no result: each sum adds the same terms in the same order.
+/// How many outputs the sparse products compute at once: a block of sums small enough
+/// to stay in the processor's vector registers (32 registers of 8 numbers with
+/// AVX-512, 16 of 4 without). The block size changes no result: each sum adds the
+/// same terms in the same order.
 const BLOCK: usize = if cfg!(target_feature = "avx512f") {
     64
 } else {
@@ -90,12 +159,14 @@ impl SparseRows {
 
     /// An empty batch with room for `rows` rows and `stored` non-zero values in all.
     pub fn with_capacity(width: usize, rows: usize, stored: usize) -> Self {
-        let mut starts = Vec::with_capacity(rows + 1);
+        // Room asked for is a hint: at most a million entries are reserved ahead.
+        let reserve = |count: usize| count.min(1 << 20);
+        let mut starts = Vec::with_capacity(reserve(rows.saturating_add(1)));
         starts.push(0);
         Self {
             starts,
-            columns: Vec::with_capacity(stored),
-            values: Vec::with_capacity(stored),
+            columns: Vec::with_capacity(reserve(stored)),
+            values: Vec::with_capacity(reserve(stored)),
             width,
         }
     }
@@ -109,8 +180,8 @@ impl SparseRows {
         sparse
     }
 
-    /// Appends a row given as `(column, value)` pairs in increasing column order; zeros and
-    /// columns outside the width are left out.
+    /// Appends a row given as `(column, value)` pairs in increasing column order;
+    /// zeros and columns outside the width are left out.
     pub fn push_row(&mut self, entries: impl IntoIterator<Item = (usize, f64)>) {
         for (column, value) in entries {
             if value != 0.0
@@ -135,14 +206,36 @@ impl SparseRows {
     }
 
     /// The batch as a dense matrix.
-    pub fn to_dense(&self) -> Array2<f64> {
+    ///
+    /// # Errors
+    /// [`NetworkError::BatchShape`] when it would hold more than [`MAX_PARAMETERS`]
+    /// numbers.
+    pub fn to_dense(&self) -> Result<Array2<f64>, NetworkError> {
+        let size = self.rows().checked_mul(self.width);
+        if size.is_none_or(|size| size > MAX_PARAMETERS) {
+            return Err(NetworkError::BatchShape {
+                what: "inputs",
+                expected: format!("at most {MAX_PARAMETERS} values in all"),
+                given: self.dim(),
+            });
+        }
         let mut dense = Array2::zeros((self.rows(), self.width));
         for (r, mut row) in dense.rows_mut().into_iter().enumerate() {
             for (column, value) in self.row(r) {
                 row[column] = value;
             }
         }
-        dense
+        Ok(dense)
+    }
+
+    /// The error for entries that do not fit their rows (a `SparseRows` built by its own
+    /// methods never has them).
+    fn mismatch(&self) -> NetworkError {
+        NetworkError::BatchShape {
+            what: "inputs",
+            expected: format!("rows of {} values", self.width),
+            given: self.dim(),
+        }
     }
 
     /// The `(column, value)` entries of row `r`.
@@ -154,7 +247,8 @@ impl SparseRows {
             .zip(self.values[range].iter().copied())
     }
 
-    /// The same entries by column: for every column, its `(row, value)` entries in row order.
+    /// The same entries by column: for every column, its `(row, value)` entries in
+    /// row order.
     fn by_column(&self) -> (Vec<usize>, Vec<(usize, f64)>) {
         let mut starts = vec![0; self.width + 1];
         for &column in &self.columns {
@@ -175,17 +269,22 @@ impl SparseRows {
     }
 }
 
+// ANCHOR: sparse_products
 impl InputBatch for SparseRows {
     fn dim(&self) -> (usize, usize) {
         (self.rows(), self.width)
     }
 
-    fn times_transposed(&self, weights: &Array2<f64>) -> Array2<f64> {
+    fn times_transposed(
+        &self,
+        weights: &Array2<f64>,
+    ) -> Result<Array2<f64>, NetworkError> {
+        check_weights(self.width, weights)?;
         let outputs = weights.nrows();
-        // W stored column by column (as `Network` keeps it): W's column k, the weights leaving
-        // input k, is one contiguous run of `outputs` numbers.
+        // W stored column by column (as `Network` keeps it): W's column k, the
+        // weights leaving input k, is one contiguous run of `outputs` numbers.
         let Some(by_input) = weights.t().to_slice() else {
-            return self.to_dense().times_transposed(weights);
+            return self.to_dense()?.times_transposed(weights);
         };
         let mut z = Vec::with_capacity(self.rows() * outputs);
         for r in 0..self.rows() {
@@ -193,19 +292,22 @@ impl InputBatch for SparseRows {
             let terms = self.row(r).map(|(k, x)| (k * outputs, x));
             block_sums(terms, by_input, outputs, &mut z);
         }
-        Array2::from_shape_vec((self.rows(), outputs), z)
-            .unwrap_or_else(|_| self.to_dense().times_transposed(weights))
+        Array2::from_shape_vec((self.rows(), outputs), z).map_err(|_| self.mismatch())
     }
 
-    fn transposed_times(&self, deltas: ArrayView2<'_, f64>) -> Array2<f64> {
+    fn transposed_times(
+        &self,
+        deltas: ArrayView2<'_, f64>,
+    ) -> Result<Array2<f64>, NetworkError> {
+        check_deltas(self.dim(), deltas)?;
         let outputs = deltas.ncols();
         let Some(deltas_by_row) = deltas.to_slice() else {
-            return self.to_dense().transposed_times(deltas);
+            return self.to_dense()?.transposed_times(deltas);
         };
         let (starts, entries) = self.by_column();
-        // Built column by column: column k of the gradient is Σ over the rows r that have a
-        // value x in column k of x · (row r of Δ).
-        // Columns that no row touches are zero.
+        // Built column by column: column k of the gradient is Σ over the rows r that
+        // have a value x in column k of x · (row r of Δ). Columns that no row touches
+        // are zero.
         let mut gradient = Vec::with_capacity(self.width * outputs);
         for k in 0..self.width {
             let column = &entries[starts[k]..starts[k + 1]];
@@ -217,13 +319,15 @@ impl InputBatch for SparseRows {
             block_sums(terms, deltas_by_row, outputs, &mut gradient);
         }
         Array2::from_shape_vec((outputs, self.width).f(), gradient)
-            .unwrap_or_else(|_| self.to_dense().transposed_times(deltas))
+            .map_err(|_| self.mismatch())
     }
 }
+// ANCHOR_END: sparse_products
 
-/// Appends `Σ x · source[start..start + width]` over the `(start, x)` of `terms` to `out`:
-/// one row of a product. The sums are kept [`BLOCK`] at a time in a fixed-size array, which the
-/// compiler keeps in vector registers.
+// ANCHOR: block_sums
+/// Appends `Σ x · source[start..start + width]` over the `(start, x)` of `terms` to
+/// `out`: one row of a product. The sums are kept [`BLOCK`] at a time in a fixed-size
+/// array, which the compiler keeps in vector registers.
 fn block_sums(
     terms: impl Iterator<Item = (usize, f64)> + Clone,
     source: &[f64],
@@ -256,10 +360,11 @@ fn block_sums(
         }
     }
 }
+// ANCHOR_END: block_sums
 
-/// `sums[i] += x · values[i]` for every `i`: a multiplication and an addition, each rounded
-/// (Rust never fuses them), so the sums are the same on every processor, whatever width of
-/// vector instructions the compiler uses for the loop.
+/// `sums[i] += x · values[i]` for every `i`: a multiplication and an addition, each
+/// rounded (Rust never fuses them), so the sums are the same on every processor,
+/// whatever width of vector instructions the compiler uses for the loop.
 #[inline(always)]
 fn multiply_add(sums: &mut [f64], x: f64, values: &[f64]) {
     for (sum, &value) in sums.iter_mut().zip(values) {
@@ -269,6 +374,26 @@ fn multiply_add(sums: &mut [f64], x: f64, values: &[f64]) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn wrong_shapes_and_huge_widths_are_errors() {
+        let sparse = SparseRows::from_dense(dense().view());
+        let error = sparse
+            .times_transposed(&Array2::zeros((2, 3)))
+            .expect_err("3 inputs, not 4");
+        assert!(
+            error.to_string().contains("one column per input value (4)"),
+            "{error}"
+        );
+        let error = sparse
+            .transposed_times(Array2::zeros((2, 5)).view())
+            .expect_err("2 rows, not 3");
+        assert!(error.to_string().contains("3 rows"), "{error}");
+        let mut huge = SparseRows::with_capacity(usize::MAX, usize::MAX, usize::MAX);
+        huge.push_row([(usize::MAX - 1, 1.0)]);
+        assert!(huge.to_dense().is_err());
+        assert!(huge.transposed_times(Array2::zeros((1, 2)).view()).is_err());
+    }
+
     use super::*;
     use ndarray::array;
 
@@ -285,7 +410,7 @@ mod tests {
         let sparse = SparseRows::from_dense(dense().view());
         assert_eq!(sparse.dim(), (3, 4));
         assert_eq!(sparse.stored(), 4);
-        assert_eq!(sparse.to_dense(), dense());
+        assert_eq!(sparse.to_dense(), Ok(dense()));
     }
 
     #[test]

@@ -408,12 +408,13 @@ impl Network {
     // ANCHOR_END: forward_batch
 
     // ANCHOR: forward_layers
-    /// [`forward_batch`](Self::forward_batch) for inputs stored any way (dense or
-    /// [`SparseRows`](crate::inputs::SparseRows)): the activations of every layer, the inputs
-    /// left out, the outputs last. Only the first layer's product reads the inputs.
+    /// The forward pass for inputs stored any way (a matrix, or only their non-zero
+    /// values: [`SparseRows`](crate::inputs::SparseRows)): the activations of every
+    /// layer, the outputs last. Only the first layer's product reads the inputs.
     ///
     /// # Errors
-    /// [`NetworkError::BatchShape`] when `inputs` has no rows or the wrong number of columns.
+    /// [`NetworkError::BatchShape`] when `inputs` has no rows or the wrong number of
+    /// columns.
     pub fn forward_layers(
         &self,
         inputs: &impl InputBatch,
@@ -422,7 +423,7 @@ impl Network {
         let mut layers: Vec<Array2<f64>> = Vec::with_capacity(self.weights.len());
         for (i, (w, b)) in self.weights.iter().zip(&self.biases).enumerate() {
             let mut z = match layers.last() {
-                None => inputs.times_transposed(w), // (examples × n_in)·(n_in × n_out)
+                None => inputs.times_transposed(w)?, // A₀·W₁ᵀ: reads the inputs
                 Some(a_prev) => a_prev.dot(&w.t()),
             };
             z += b; // b added to every row
@@ -432,7 +433,6 @@ impl Network {
         Ok(layers)
     }
     // ANCHOR_END: forward_layers
-    // ANCHOR_END: forward_batch
 
     // ANCHOR: forward
     /// The forward pass for one example: [`forward_batch`](Self::forward_batch) on a
@@ -494,7 +494,7 @@ impl Network {
         self.backward_batch(&batch, delta.insert_axis(Axis(0)))
     }
 
-    // ANCHOR: backward
+    // ANCHOR: backward_batch
     /// The backward pass for a batch. `activations` are
     /// [`forward_batch`](Self::forward_batch)'s, `output_deltas` is dL/dz of the output
     /// layer (one row per example, from
@@ -512,11 +512,13 @@ impl Network {
         self.check_activations(activations, output_deltas.dim())?;
         self.backward_layers(&activations[0].view(), &activations[1..], output_deltas)
     }
-    // ANCHOR_END: backward
+    // ANCHOR_END: backward_batch
 
     // ANCHOR: backward_layers
-    /// [`backward_batch`](Self::backward_batch) for inputs stored any way: `layers` are
-    /// [`forward_layers`](Self::forward_layers)' activations for these `inputs`.
+    /// The backward pass for inputs stored any way: `layers` are
+    /// [`forward_layers`](Self::forward_layers)' activations for these `inputs`,
+    /// `output_deltas` is dL/dz of the output layer (one row per example). Returns the
+    /// gradients **summed** over the examples of the batch.
     ///
     /// # Errors
     /// [`NetworkError::BatchShape`] when the inputs, activations or deltas do not fit.
@@ -528,22 +530,22 @@ impl Network {
     ) -> Result<Gradients, NetworkError> {
         self.check_batch(inputs.dim(), self.inputs(), "inputs")?;
         self.check_layers(layers, output_deltas.dim())?;
-        let (mut weights, mut biases) = (Vec::new(), Vec::new()); // filled last layer first
-        // 1. The error signal from above, already through the output's activation (step 2):
-        //    delta = dL/dz of the output layer, one row per example.
+        let (mut weights, mut biases) = (Vec::new(), Vec::new()); // last layer first
+        // 1. The error signal from above, already through the output's activation
+        //    (step 2): delta = dL/dz of the output layer, one row per example.
         let mut delta = output_deltas;
         for i in (0..self.weights.len()).rev() {
-            // 3. Weight gradient: Σ over the examples of delta · a_prevᵀ, that is Δᵀ·A_prev,
-            //    where A_prev is this layer's input, one row per example.
+            // 3. Weight gradient: Σ over the examples of delta · a_prevᵀ, that is
+            //    Δᵀ·A_prev, where A_prev is this layer's input (the inputs for i = 0).
             let gradient = match i {
-                0 => inputs.transposed_times(delta.view()),
+                0 => inputs.transposed_times(delta.view())?,
                 _ => delta.t().dot(&layers[i - 1]),
             };
             weights.push(column_major(gradient));
             // 4. Bias gradient: delta, summed over the examples.
             biases.push(delta.sum_axis(Axis(0)));
             if i > 0 {
-                // 5. Pass the error signal back through the weights: dL/da_prev = Δ·W ...
+                // 5. Pass the error signal back through the weights: Δ·W ...
                 let dl_da = delta.dot(&self.weights[i]);
                 // 2. ... times the layer below's activation derivative: its delta.
                 delta = dl_da * &layers[i - 1].mapv(sigmoid_derivative);
@@ -554,7 +556,6 @@ impl Network {
         Ok(Gradients { weights, biases })
     }
     // ANCHOR_END: backward_layers
-    // ANCHOR_END: backward
 
     /// Gradient descent: every parameter moves by `-learning_rate ·` its gradient.
     ///

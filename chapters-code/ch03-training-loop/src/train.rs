@@ -560,6 +560,24 @@ mod tests {
     use super::*;
     use ch02_backpropagation::MeanSquaredError;
 
+    #[test]
+    fn multiplying_by_the_inverse_of_a_power_of_two_is_dividing() {
+        let mut rng = NumpyRng::seed(3);
+        let values = rng.normal_vec(0.0, 1.0, 10_000);
+        let tiny = [f64::MIN_POSITIVE, 5e-324, -3e-310, 1e308, -0.0];
+        for count in [1_usize, 2, 32, 256, 1 << 20] {
+            let inverse = 1.0 / count as f64;
+            for &g in values.iter().chain(&tiny) {
+                let g = g * 1e3;
+                assert_eq!(
+                    (g * inverse).to_bits(),
+                    (g / count as f64).to_bits(),
+                    "{g}/{count}"
+                );
+            }
+        }
+    }
+
     fn xor() -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
         let inputs = vec![
             vec![0.0, 0.0],

@@ -24,7 +24,9 @@ Needs only numpy; reads the IDX files that `cargo mnist-fetch` writes.
 
 With `--time` as the first argument after DATA_DIR, it also prints the seconds each epoch's
 training took (not the validation after it), for the benchmark
-(`cargo run --release -p ch05-mnist --example bench`) to compare with.
+(`cargo run --release -p ch05-mnist --example bench`) to compare with. The benchmark's
+variants change one setting of the named run: `--batch N` (examples per mini-batch),
+`--hidden N` (the width of the hidden layer of a one-hidden-layer network) and `--epochs N`.
 """
 
 import time
@@ -131,7 +133,17 @@ if __name__ == "__main__":
     data_dir, names = sys.argv[1], sys.argv[2:]
     timing = names[:1] == ["--time"]
     names = names[1:] if timing else names
+    changes = {}
+    while len(names) >= 2 and names[-2] in ("--batch", "--hidden", "--epochs"):
+        changes[names[-2][2:]] = int(names[-1])
+        names = names[:-2]
     for run_name in names or list(RUNS):
-        train(run_name, data_dir, **RUNS[run_name])
+        settings = dict(RUNS[run_name])
+        for key, value in changes.items():
+            if key == "hidden":
+                settings["layers"] = [settings["layers"][0], value, settings["layers"][-1]]
+            else:
+                settings[key] = value
+        train(run_name, data_dir, **settings)
     if timing:
         print("epoch seconds:", " ".join(f"{t:.4f}" for t in TIMES))

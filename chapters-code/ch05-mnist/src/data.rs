@@ -353,13 +353,13 @@ impl Examples for Digits {
 // ANCHOR_END: examples
 
 // ANCHOR: inked
-/// The same images with only their inked pixels (about 150 of 784), found once: Chapter 3's
-/// training loop gets each batch's inputs as [`SparseRows`], which the first layer multiplies
-/// about five times faster than a dense matrix, with the same result.
+/// The same images with only their inked pixels (about 150 of 784), found once:
+/// Chapter 3's training loop gets each batch's inputs as [`SparseRows`], which the
+/// first layer multiplies several times faster than a matrix.
 #[derive(Debug, Clone)]
 pub struct Inked<'a> {
     digits: &'a Digits,
-    /// Where each image's pixels start in `positions` and `bytes`, and one past the last.
+    /// Where each image's pixels start in `positions` and `bytes`, then the end.
     starts: Vec<usize>,
     /// The position (0–783) of every inked pixel, image after image.
     positions: Vec<u16>,

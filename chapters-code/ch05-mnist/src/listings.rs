@@ -671,8 +671,18 @@ pub fn facts() -> BookResult<String> {
         .iter()
         .position(|s| s.validation.accuracy() >= guide_best)
         .map_or("never".to_string(), |e| (e + 1).to_string());
+    let train = &project.split.train;
+    let inked: usize = (0..train.len())
+        .map(|i| train.image(i).iter().filter(|&&byte| byte != 0).count())
+        .sum();
+    let inked_per_image = inked as f64 / train.len().max(1) as f64;
     let facts = [
         ("train_0_4", project.split.train.len().to_string()),
+        ("inked_per_image", format!("{inked_per_image:.0}")),
+        (
+            "inked_percent",
+            format!("{:.0}%", 100.0 * inked_per_image / data::PIXELS as f64),
+        ),
         ("validation_0_4", project.split.validation.len().to_string()),
         (
             "all_train_0_4",

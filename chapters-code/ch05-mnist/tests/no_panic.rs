@@ -35,8 +35,18 @@ proptest! {
             prop_assert_eq!(inputs.dim(), (indices.len(), PIXELS));
             prop_assert_eq!(targets.dim(), (indices.len(), digits.classes));
         }
+        // The same images as inked pixels only: the same data, or an error.
+        match (digits.batch(&indices), digits.inked().batch(&indices)) {
+            (Ok((dense, targets)), Ok((inked, inked_targets))) => {
+                prop_assert_eq!(inked.to_dense().ok(), Some(dense));
+                prop_assert_eq!(inked_targets, targets);
+            }
+            (Err(_), Err(_)) => {}
+            (dense, inked) => prop_assert!(false, "{:?} but {:?}", dense.err(), inked.err()),
+        }
         let network = Network::new(&[PIXELS, 2, 3], 0).expect("valid sizes");
         let _ = evaluate(&network, &MeanSquaredError, &digits);
+        let _ = evaluate(&network, &MeanSquaredError, &digits.inked());
     }
 
     #[test]
