@@ -136,15 +136,10 @@ pub struct SparseRows {
     width: usize,
 }
 
-/// How many outputs the sparse products compute at once: a block of sums small enough
-/// to stay in the processor's vector registers (32 registers of 8 numbers with
-/// AVX-512, 16 of 4 without). The block size changes no result: each sum adds the
-/// same terms in the same order.
-const BLOCK: usize = if cfg!(target_feature = "avx512f") {
-    64
-} else {
-    32
-};
+/// How many outputs the sparse products compute at once: a block of sums that the
+/// compiler keeps in the processor's vector registers. (The block size changes no
+/// result: each sum adds the same terms in the same order.)
+const BLOCK: usize = 64;
 
 impl SparseRows {
     /// An empty batch of rows that are `width` values wide.
