@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use book_tests::cdp::{Browser, chromium_or_skip, event_problems};
+use book_tests::cdp::{Browser, chromium_or_skip, event_problems, in_parallel_pages};
 use book_tests::site::{built_book, chapter_pages, check_link, is_external, percent_decode};
 use book_tests::workspace_root;
 use serde_json::Value;
@@ -51,21 +51,29 @@ const INSPECT: &str = r#"(async () => {
   };
 })()"#;
 
-/// Runs in the page: opens the search bar, types the query, waits for results.
+/// Runs in the page: opens the search bar, types the query, waits for results (they come
+/// when the search index has loaded: mdBook then searches the text in the bar), at most 5 s.
 const SEARCH: &str = r#"(async () => {
   document.getElementById('mdbook-search-toggle').click();
   const bar = document.getElementById('mdbook-searchbar');
   const results = document.getElementById('mdbook-searchresults');
-  for (let i = 0; i < 100; i++) {
-    bar.value = 'backpropagation';
-    bar.dispatchEvent(new KeyboardEvent('keyup', { key: 'n' }));
-    if (results.children.length > 0) {
-      return [...results.querySelectorAll('a')].map(a => a.getAttribute('href'));
-    }
-    await new Promise(done => setTimeout(done, 50));
+  const found = () => results.children.length > 0;
+  bar.value = 'backpropagation';
+  bar.dispatchEvent(new KeyboardEvent('keyup', { key: 'n' }));
+  if (!found()) {
+    await new Promise(done => {
+      const observer = new MutationObserver(() => {
+        if (found()) { observer.disconnect(); done(); }
+      });
+      observer.observe(results, { childList: true });
+      setTimeout(() => { observer.disconnect(); done(); }, 5000);
+    });
   }
-  return [];
+  return [...results.querySelectorAll('a')].map(a => a.getAttribute('href'));
 })()"#;
+
+/// Pages loaded at once, each in its own tab of the one Chromium.
+const TABS: usize = 3;
 
 #[test]
 fn every_page_works_in_a_real_browser() {
@@ -74,40 +82,54 @@ fn every_page_works_in_a_real_browser() {
     };
     let book = built_book();
     let base = format!("file://{}/", book.display());
-    let mut browser = Browser::start(&chromium, WIDTH, HEIGHT);
-    let mut problems = Vec::new();
     let pages = chapter_pages();
     assert!(pages.len() >= 10, "SUMMARY.md lists {} pages", pages.len());
-    let mut pages_with_math = 0;
-    for page in pages.iter().map(String::as_str).chain(["print.html"]) {
-        browser.take_events();
-        browser.navigate(&format!("{base}{page}"));
-        let found = browser.evaluate(INSPECT);
-        if found["katex"].as_u64().unwrap_or(0) > 0 {
-            pages_with_math += 1;
-            if found["katexFontLoaded"] != Value::Bool(true) {
+    let pages: Vec<&str> = pages
+        .iter()
+        .map(String::as_str)
+        .chain(["print.html"])
+        .collect();
+    // (problems, whether the page shows a formula) of every page, in reading order.
+    let checked = in_parallel_pages(
+        &chromium,
+        (WIDTH, HEIGHT),
+        TABS,
+        &pages,
+        |browser, &page| {
+            let mut problems = Vec::new();
+            browser.take_events();
+            browser.navigate(&format!("{base}{page}"));
+            let found = browser.evaluate(INSPECT);
+            let has_math = found["katex"].as_u64().unwrap_or(0) > 0;
+            if has_math && found["katexFontLoaded"] != Value::Bool(true) {
                 problems.push(format!("{page}: KaTeX's font did not load"));
             }
-        }
-        check_images(page, &found, &mut problems);
-        check_links(book, &base, page, &found, &mut problems);
-        if found["rawDirective"] == Value::Bool(true) {
-            problems.push(format!("{page}: raw `{{{{#` directive text is visible"));
-        }
-        if let Some(&(_, from, height)) = SCREENSHOTS.iter().find(|(name, ..)| *name == page) {
-            save_screenshot(&mut browser, page, from, height);
-        }
-        if page != "print.html" {
-            let results = browser.evaluate(SEARCH);
-            if results.as_array().is_none_or(Vec::is_empty) {
-                problems.push(format!(
-                    "{page}: searching \"backpropagation\" found nothing"
-                ));
+            check_images(page, &found, &mut problems);
+            check_links(book, &base, page, &found, &mut problems);
+            if found["rawDirective"] == Value::Bool(true) {
+                problems.push(format!("{page}: raw `{{{{#` directive text is visible"));
             }
-        }
-        problems.extend(event_problems(page, &browser.take_events()));
-    }
+            if let Some(&(_, from, height)) = SCREENSHOTS.iter().find(|(name, ..)| *name == page) {
+                save_screenshot(browser, page, from, height);
+            }
+            if page != "print.html" {
+                let results = browser.evaluate(SEARCH);
+                if results.as_array().is_none_or(Vec::is_empty) {
+                    problems.push(format!(
+                        "{page}: searching \"backpropagation\" found nothing"
+                    ));
+                }
+            }
+            problems.extend(event_problems(page, &browser.take_events()));
+            (problems, has_math)
+        },
+    );
+    let pages_with_math = checked.iter().filter(|(_, math)| *math).count();
     assert!(pages_with_math > 0, "no page shows a rendered formula");
+    let problems = checked
+        .into_iter()
+        .flat_map(|(problems, _)| problems)
+        .collect();
     let problems = book_tests::without_print_page_echoes(problems);
     assert!(
         problems.is_empty(),
@@ -162,9 +184,12 @@ fn save_screenshot(browser: &mut Browser, page: &str, from: &str, height: u32) {
     eprintln!("screenshot: {}", file.display());
 }
 
-// The interactive parts (the stepper, the checkpoints, figure sizes and enlarging) and the
-// playground, in this test binary so that the book is built once for all browser tests.
+// The interactive parts (the stepper, the checkpoints, figure sizes and enlarging), the
+// playground and `cargo book serve`'s live reload, in this test binary so that the book is
+// built once and one Chromium serves all browser tests (each in pages of its own).
 #[path = "interactive.rs"]
 mod interactive;
 #[path = "playground.rs"]
 mod playground;
+#[path = "serve_reload.rs"]
+mod serve_reload;

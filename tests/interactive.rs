@@ -17,9 +17,8 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use book_tests::cdp::{Browser, chromium_or_skip, event_problems};
+use book_tests::cdp::{Browser, chromium_or_skip, event_problems, in_parallel_pages};
 use book_tests::site::{built_book, chapter_pages};
 use book_tests::workspace_root;
 use book_tools::Workspace;
@@ -27,6 +26,9 @@ use serde_json::json;
 
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 900;
+
+/// Pages loaded at once, each in its own tab of the one Chromium.
+const TABS: usize = 3;
 
 /// The smallest text a figure may show, in CSS pixels at its displayed size.
 const MIN_FIGURE_TEXT_PX: f64 = 11.0;
@@ -39,14 +41,6 @@ const QUIZZES: &[(&str, &str)] = &[
     ("ch04-training-in-practice.html", "ch04"),
     ("ch05-mnist.html", "ch05"),
 ];
-
-/// One browser at a time: `Browser::start` names its profile folder after the process, so the
-/// tests of this file, run on parallel threads, must not start theirs together.
-static ONE_BROWSER: Mutex<()> = Mutex::new(());
-
-fn one_browser() -> MutexGuard<'static, ()> {
-    ONE_BROWSER.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// Presses a key in the page, as a reader would.
 fn press(browser: &mut Browser, key: &str, code: u32) {
@@ -85,7 +79,6 @@ fn click(browser: &mut Browser, selector: &str) {
 
 #[test]
 fn the_stepper_walks_the_trace_with_the_snapshot_numbers() {
-    let _one = one_browser();
     let Some(chromium) = chromium_or_skip("the interactive test") else {
         return;
     };
@@ -301,103 +294,110 @@ fn answer_script(index: usize, choice: Option<usize>, number: Option<&str>) -> S
 
 #[test]
 fn every_checkpoint_grades_right_and_wrong_answers() {
-    let _one = one_browser();
     let Some(chromium) = chromium_or_skip("the interactive test") else {
         return;
     };
     let workspace = Workspace::new(&workspace_root());
     let book = built_book();
-    let mut browser = Browser::start(&chromium, WIDTH, HEIGHT);
-    let mut problems = Vec::new();
-    for &(page, name) in QUIZZES {
-        browser.take_events();
-        browser.navigate(&format!("file://{}/{page}", book.display()));
-        let facts = quiz_facts(name);
-        let questions = browser.evaluate(
-            "[...document.querySelectorAll('.quiz-question')].map(q => ({kind: q.dataset.kind, \
+    // Every checkpoint in a page of its own, TABS at once; the problems in chapter order.
+    let checked = in_parallel_pages(
+        &chromium,
+        (WIDTH, HEIGHT),
+        TABS,
+        QUIZZES,
+        |browser, &(page, name)| {
+            let mut problems = Vec::new();
+            browser.take_events();
+            browser.navigate(&format!("file://{}/{page}", book.display()));
+            let facts = quiz_facts(name);
+            let questions = browser.evaluate(
+                "[...document.querySelectorAll('.quiz-question')].map(q => ({kind: q.dataset.kind, \
              answer: q.dataset.answer, choices: q.querySelectorAll('.quiz-choice').length, \
              hidden: q.querySelector('.quiz-explanation').hidden}))",
-        );
-        let questions = questions.as_array().cloned().unwrap_or_default();
-        if questions.len() != facts.len() || !(3..=6).contains(&questions.len()) {
-            problems.push(format!(
-                "{page}: {} questions shown, {} in book/quizzes/{name}.toml",
-                questions.len(),
-                facts.len()
-            ));
-            continue;
-        }
-        for (index, (question, fact)) in questions.iter().zip(&facts).enumerate() {
-            let label = format!("{page}: question {}", index + 1);
-            if question["hidden"] != true {
-                problems.push(format!("{label}: the answer shows before answering"));
+            );
+            let questions = questions.as_array().cloned().unwrap_or_default();
+            if questions.len() != facts.len() || !(3..=6).contains(&questions.len()) {
+                problems.push(format!(
+                    "{page}: {} questions shown, {} in book/quizzes/{name}.toml",
+                    questions.len(),
+                    facts.len()
+                ));
+                return problems;
             }
-            let answer = question["answer"].as_str().unwrap_or_default().to_string();
-            let (wrong, right) = match (question["kind"].as_str(), fact) {
-                (Some("number"), Some((package, key))) => {
-                    let expected = workspace
-                        .facts(package)
-                        .ok()
-                        .and_then(|mut facts| facts.remove(key));
-                    if expected.as_deref() != Some(answer.as_str()) {
-                        problems.push(format!(
-                            "{label}: answer {answer}, fact {package} {key} is {expected:?}"
-                        ));
-                    }
-                    let value: f64 = answer.parse().unwrap_or(0.0);
-                    let wrong = format!("{}", value + 1.0);
-                    (
-                        answer_script(index, None, Some(&wrong)),
-                        answer_script(index, None, Some(&answer)),
-                    )
+            for (index, (question, fact)) in questions.iter().zip(&facts).enumerate() {
+                let label = format!("{page}: question {}", index + 1);
+                if question["hidden"] != true {
+                    problems.push(format!("{label}: the answer shows before answering"));
                 }
-                (Some("choice"), None) => {
-                    let right: usize = answer.parse().unwrap_or(usize::MAX);
-                    let count = question["choices"].as_u64().unwrap_or(0) as usize;
-                    if right >= count {
-                        problems.push(format!("{label}: answer {answer} of {count} choices"));
+                let answer = question["answer"].as_str().unwrap_or_default().to_string();
+                let (wrong, right) = match (question["kind"].as_str(), fact) {
+                    (Some("number"), Some((package, key))) => {
+                        let expected = workspace
+                            .facts(package)
+                            .ok()
+                            .and_then(|mut facts| facts.remove(key));
+                        if expected.as_deref() != Some(answer.as_str()) {
+                            problems.push(format!(
+                                "{label}: answer {answer}, fact {package} {key} is {expected:?}"
+                            ));
+                        }
+                        let value: f64 = answer.parse().unwrap_or(0.0);
+                        let wrong = format!("{}", value + 1.0);
+                        (
+                            answer_script(index, None, Some(&wrong)),
+                            answer_script(index, None, Some(&answer)),
+                        )
+                    }
+                    (Some("choice"), None) => {
+                        let right: usize = answer.parse().unwrap_or(usize::MAX);
+                        let count = question["choices"].as_u64().unwrap_or(0) as usize;
+                        if right >= count {
+                            problems.push(format!("{label}: answer {answer} of {count} choices"));
+                            continue;
+                        }
+                        (
+                            answer_script(index, Some((right + 1) % count), None),
+                            answer_script(index, Some(right), None),
+                        )
+                    }
+                    other => {
+                        problems.push(format!("{label}: unexpected kind and fact {other:?}"));
                         continue;
                     }
-                    (
-                        answer_script(index, Some((right + 1) % count), None),
-                        answer_script(index, Some(right), None),
-                    )
+                };
+                let said = browser.evaluate(&wrong);
+                if said["verdict"] != "wrong" || said["explained"] != true {
+                    problems.push(format!("{label}: a wrong answer gives {said}"));
                 }
-                other => {
-                    problems.push(format!("{label}: unexpected kind and fact {other:?}"));
-                    continue;
+                let said = browser.evaluate(&right);
+                if said["verdict"] != "right" || said["explained"] != true {
+                    problems.push(format!("{label}: the right answer gives {said}"));
                 }
-            };
-            let said = browser.evaluate(&wrong);
-            if said["verdict"] != "wrong" || said["explained"] != true {
-                problems.push(format!("{label}: a wrong answer gives {said}"));
+                if said["links"].as_array().is_none_or(Vec::is_empty) {
+                    problems.push(format!("{label}: the explanation links to no section"));
+                }
             }
-            let said = browser.evaluate(&right);
-            if said["verdict"] != "right" || said["explained"] != true {
-                problems.push(format!("{label}: the right answer gives {said}"));
+            if name == "ch03" {
+                save_screenshot(browser, ".quiz", "ch03-checkpoint.png");
             }
-            if said["links"].as_array().is_none_or(Vec::is_empty) {
-                problems.push(format!("{label}: the explanation links to no section"));
+            let progress = browser.evaluate("document.querySelector('.quiz-progress').textContent");
+            let all = format!("{0} of {0} answered right", questions.len());
+            if !progress.as_str().unwrap_or_default().starts_with(&all) {
+                problems.push(format!("{page}: progress reads {progress}, not `{all}`"));
             }
-        }
-        if name == "ch03" {
-            save_screenshot(&mut browser, ".quiz", "ch03-checkpoint.png");
-        }
-        let progress = browser.evaluate("document.querySelector('.quiz-progress').textContent");
-        let all = format!("{0} of {0} answered right", questions.len());
-        if !progress.as_str().unwrap_or_default().starts_with(&all) {
-            problems.push(format!("{page}: progress reads {progress}, not `{all}`"));
-        }
-        // Collected now: `navigate` waits for a load event newer than the last collection.
-        let mut events = browser.take_events();
-        browser.navigate(&format!("file://{}/{page}", book.display()));
-        let kept = browser.evaluate("document.querySelector('.quiz-progress').textContent");
-        if !kept.as_str().unwrap_or_default().starts_with(&all) {
-            problems.push(format!("{page}: after a reload the progress reads {kept}"));
-        }
-        events.extend(browser.take_events());
-        problems.extend(event_problems(page, &events));
-    }
+            // Collected now: `navigate` waits for a load event newer than the last collection.
+            let mut events = browser.take_events();
+            browser.navigate(&format!("file://{}/{page}", book.display()));
+            let kept = browser.evaluate("document.querySelector('.quiz-progress').textContent");
+            if !kept.as_str().unwrap_or_default().starts_with(&all) {
+                problems.push(format!("{page}: after a reload the progress reads {kept}"));
+            }
+            events.extend(browser.take_events());
+            problems.extend(event_problems(page, &events));
+            problems
+        },
+    );
+    let problems: Vec<String> = checked.into_iter().flatten().collect();
     assert!(
         problems.is_empty(),
         "the checkpoints in the browser:\n{}",
@@ -443,59 +443,73 @@ const FIGURE_OPEN: &str = "document.querySelector('.figure-zoom') !== null";
 
 #[test]
 fn figure_text_is_legible_at_its_displayed_size() {
-    let _one = one_browser();
     let Some(chromium) = chromium_or_skip("the interactive test") else {
         return;
     };
     let book = built_book();
-    let mut browser = Browser::start(&chromium, WIDTH, HEIGHT);
+    // (report lines, problems, figures) of every page, TABS pages at once, in reading order.
+    let checked = in_parallel_pages(
+        &chromium,
+        (WIDTH, HEIGHT),
+        TABS,
+        &chapter_pages(),
+        |browser, page| {
+            let mut report = Vec::new();
+            let mut problems = Vec::new();
+            let mut figures = 0;
+            browser.take_events();
+            browser.navigate(&format!("file://{}/{page}", book.display()));
+            let found = browser.evaluate(FIGURE_TEXT);
+            for figure in found.as_array().into_iter().flatten() {
+                figures += 1;
+                let alt = figure["alt"].as_str().unwrap_or_default();
+                let smallest = figure["smallest"].as_f64().unwrap_or(0.0);
+                let short: String = alt.chars().take(60).collect();
+                report.push(format!(
+                    "{page}: {smallest:.1} px (scale {:.2}): {short}…",
+                    figure["scale"].as_f64().unwrap_or(0.0)
+                ));
+                if smallest < MIN_FIGURE_TEXT_PX {
+                    problems.push(format!(
+                        "{page}: figure `{short}…` shows text at {smallest:.1} px, below \
+                     {MIN_FIGURE_TEXT_PX} px: draw it at the column width \
+                     (bookkit::plot::COLUMN_WIDTH) with text of at least plot::TEXT_SIZE"
+                    ));
+                }
+            }
+            if found.as_array().is_some_and(|f| !f.is_empty()) {
+                // Click-to-enlarge (theme/figures.js): larger than in the column, within the
+                // window's width, closed by Escape.
+                let zoom = browser.evaluate(ENLARGE_FIGURE);
+                let (shown, enlarged) = (
+                    zoom["shown"].as_f64().unwrap_or(0.0),
+                    zoom["enlarged"].as_f64().unwrap_or(0.0),
+                );
+                if enlarged <= shown || zoom["fits"] != true || zoom["focused"] != true {
+                    problems.push(format!(
+                        "{page}: a click on a figure should enlarge it in the window: {zoom}"
+                    ));
+                }
+                press(browser, "Escape", 27);
+                if browser.evaluate(FIGURE_OPEN) != true {
+                    report.push(format!(
+                    "{page}: figure enlarged from {shown:.0} px to {enlarged:.0} px, closed by Escape"
+                ));
+                } else {
+                    problems.push(format!("{page}: Escape did not close the enlarged figure"));
+                }
+            }
+            problems.extend(event_problems(page, &browser.take_events()));
+            (report, problems, figures)
+        },
+    );
     let mut report = Vec::new();
     let mut problems = Vec::new();
     let mut figures = 0;
-    for page in chapter_pages() {
-        browser.take_events();
-        browser.navigate(&format!("file://{}/{page}", book.display()));
-        let found = browser.evaluate(FIGURE_TEXT);
-        for figure in found.as_array().into_iter().flatten() {
-            figures += 1;
-            let alt = figure["alt"].as_str().unwrap_or_default();
-            let smallest = figure["smallest"].as_f64().unwrap_or(0.0);
-            let short: String = alt.chars().take(60).collect();
-            report.push(format!(
-                "{page}: {smallest:.1} px (scale {:.2}): {short}…",
-                figure["scale"].as_f64().unwrap_or(0.0)
-            ));
-            if smallest < MIN_FIGURE_TEXT_PX {
-                problems.push(format!(
-                    "{page}: figure `{short}…` shows text at {smallest:.1} px, below \
-                     {MIN_FIGURE_TEXT_PX} px: draw it at the column width \
-                     (bookkit::plot::COLUMN_WIDTH) with text of at least plot::TEXT_SIZE"
-                ));
-            }
-        }
-        if found.as_array().is_some_and(|f| !f.is_empty()) {
-            // Click-to-enlarge (theme/figures.js): larger than in the column, within the
-            // window's width, closed by Escape.
-            let zoom = browser.evaluate(ENLARGE_FIGURE);
-            let (shown, enlarged) = (
-                zoom["shown"].as_f64().unwrap_or(0.0),
-                zoom["enlarged"].as_f64().unwrap_or(0.0),
-            );
-            if enlarged <= shown || zoom["fits"] != true || zoom["focused"] != true {
-                problems.push(format!(
-                    "{page}: a click on a figure should enlarge it in the window: {zoom}"
-                ));
-            }
-            press(&mut browser, "Escape", 27);
-            if browser.evaluate(FIGURE_OPEN) != true {
-                report.push(format!(
-                    "{page}: figure enlarged from {shown:.0} px to {enlarged:.0} px, closed by Escape"
-                ));
-            } else {
-                problems.push(format!("{page}: Escape did not close the enlarged figure"));
-            }
-        }
-        problems.extend(event_problems(&page, &browser.take_events()));
+    for (page_report, page_problems, page_figures) in checked {
+        report.extend(page_report);
+        problems.extend(page_problems);
+        figures += page_figures;
     }
     let _ = writeln!(
         std::io::stderr(),
