@@ -13,13 +13,15 @@
 //! Debian's `chromium` (see `.ci/run`).
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use book_tests::cdp::{Browser, chromium_or_skip, event_problems, in_parallel_pages};
 use book_tests::site::{built_book, chapter_pages, check_link, is_external, percent_decode};
 use book_tests::workspace_root;
 use serde_json::Value;
 
-const WIDTH: u32 = 1200;
+/// The window: 1280 px wide, the width at which `interactive.rs` checks the figures.
+const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 900;
 
 /// Pages whose screenshots are kept: the page, the id of the element to start from (the top
@@ -75,60 +77,87 @@ const SEARCH: &str = r#"(async () => {
 /// Pages loaded at once, each in its own tab of the one Chromium.
 const TABS: usize = 3;
 
+/// One visit of a page in the browser, shared by the tests that check pages as they are
+/// loaded: this file's page test and the figure test of `interactive.rs` (each chapter page is
+/// loaded once for both).
+struct Visit {
+    /// Problems of the page checks: fonts, images, links, raw directives, search.
+    problems: Vec<String>,
+    /// Whether the page shows a rendered formula.
+    has_math: bool,
+    /// What the figure checks found (chapter pages; not the print page).
+    figures: Option<interactive::Figures>,
+    /// Console errors, exceptions, failed loads and network requests during the visit.
+    events: Vec<String>,
+}
+
+/// Every page of `SUMMARY.md` in reading order, then the print page, each visited once in
+/// `TABS` pages of the one Chromium (the print page, the largest, first), at a 1280-px window:
+/// the page checks, the screenshots, the figure checks, then the search.
+fn visits(chromium: &Path) -> &'static [Visit] {
+    static VISITS: OnceLock<Vec<Visit>> = OnceLock::new();
+    VISITS.get_or_init(|| {
+        let book = built_book();
+        let base = format!("file://{}/", book.display());
+        let pages = chapter_pages();
+        assert!(pages.len() >= 10, "SUMMARY.md lists {} pages", pages.len());
+        let order: Vec<&str> = std::iter::once("print.html")
+            .chain(pages.iter().map(String::as_str))
+            .collect();
+        let mut visits =
+            in_parallel_pages(chromium, (WIDTH, HEIGHT), TABS, &order, |browser, &page| {
+                visit(browser, book, &base, page)
+            });
+        visits.rotate_left(1);
+        visits
+    })
+}
+
+fn visit(browser: &mut Browser, book: &Path, base: &str, page: &str) -> Visit {
+    let mut problems = Vec::new();
+    browser.take_events();
+    browser.navigate(&format!("{base}{page}"));
+    let found = browser.evaluate(INSPECT);
+    let has_math = found["katex"].as_u64().unwrap_or(0) > 0;
+    if has_math && found["katexFontLoaded"] != Value::Bool(true) {
+        problems.push(format!("{page}: KaTeX's font did not load"));
+    }
+    check_images(page, &found, &mut problems);
+    check_links(book, base, page, &found, &mut problems);
+    if found["rawDirective"] == Value::Bool(true) {
+        problems.push(format!("{page}: raw `{{{{#` directive text is visible"));
+    }
+    if let Some(&(_, from, height)) = SCREENSHOTS.iter().find(|(name, ..)| *name == page) {
+        save_screenshot(browser, page, from, height);
+    }
+    let figures = (page != "print.html").then(|| interactive::check_figures(browser, page));
+    if page != "print.html" {
+        let results = browser.evaluate(SEARCH);
+        if results.as_array().is_none_or(Vec::is_empty) {
+            problems.push(format!(
+                "{page}: searching \"backpropagation\" found nothing"
+            ));
+        }
+    }
+    Visit {
+        problems,
+        has_math,
+        figures,
+        events: event_problems(page, &browser.take_events()),
+    }
+}
+
 #[test]
 fn every_page_works_in_a_real_browser() {
     let Some(chromium) = chromium_or_skip("the browser test") else {
         return;
     };
-    let book = built_book();
-    let base = format!("file://{}/", book.display());
-    let pages = chapter_pages();
-    assert!(pages.len() >= 10, "SUMMARY.md lists {} pages", pages.len());
-    let pages: Vec<&str> = pages
-        .iter()
-        .map(String::as_str)
-        .chain(["print.html"])
-        .collect();
-    // (problems, whether the page shows a formula) of every page, in reading order.
-    let checked = in_parallel_pages(
-        &chromium,
-        (WIDTH, HEIGHT),
-        TABS,
-        &pages,
-        |browser, &page| {
-            let mut problems = Vec::new();
-            browser.take_events();
-            browser.navigate(&format!("{base}{page}"));
-            let found = browser.evaluate(INSPECT);
-            let has_math = found["katex"].as_u64().unwrap_or(0) > 0;
-            if has_math && found["katexFontLoaded"] != Value::Bool(true) {
-                problems.push(format!("{page}: KaTeX's font did not load"));
-            }
-            check_images(page, &found, &mut problems);
-            check_links(book, &base, page, &found, &mut problems);
-            if found["rawDirective"] == Value::Bool(true) {
-                problems.push(format!("{page}: raw `{{{{#` directive text is visible"));
-            }
-            if let Some(&(_, from, height)) = SCREENSHOTS.iter().find(|(name, ..)| *name == page) {
-                save_screenshot(browser, page, from, height);
-            }
-            if page != "print.html" {
-                let results = browser.evaluate(SEARCH);
-                if results.as_array().is_none_or(Vec::is_empty) {
-                    problems.push(format!(
-                        "{page}: searching \"backpropagation\" found nothing"
-                    ));
-                }
-            }
-            problems.extend(event_problems(page, &browser.take_events()));
-            (problems, has_math)
-        },
-    );
-    let pages_with_math = checked.iter().filter(|(_, math)| *math).count();
+    let visits = visits(&chromium);
+    let pages_with_math = visits.iter().filter(|visit| visit.has_math).count();
     assert!(pages_with_math > 0, "no page shows a rendered formula");
-    let problems = checked
-        .into_iter()
-        .flat_map(|(problems, _)| problems)
+    let problems = visits
+        .iter()
+        .flat_map(|visit| visit.problems.iter().chain(&visit.events).cloned())
         .collect();
     let problems = book_tests::without_print_page_echoes(problems);
     assert!(

@@ -308,7 +308,7 @@ pub struct Browser {
     chromium: Arc<Chromium>,
     messages: Receiver<Value>,
     session: String,
-    context: String,
+    target: String,
     /// Events received while waiting for answers, oldest first.
     pub events: Vec<Value>,
 }
@@ -317,24 +317,17 @@ impl Browser {
     /// Opens a blank page of `width` × `height` CSS pixels in the Chromium at `executable`
     /// (started with a fresh profile folder, unless this process already runs it for another
     /// page) and enables the page, runtime, log and network event domains on it. The page
-    /// behaves as focused and its timers are not throttled, as if it were the only one.
+    /// behaves as focused and its timers are not throttled, as if it were the only one. The
+    /// pages of one Chromium share its storage: the only thing the book keeps there is the
+    /// checkpoints' progress, which only the checkpoint test sets, one quiz per page.
     ///
     /// # Panics
     /// When Chromium cannot be started or does not answer.
     pub fn start(executable: &Path, width: u32, height: u32) -> Browser {
         let chromium = Chromium::shared(executable);
-        // A browser context of its own: like a fresh profile, no storage shared with the
-        // other pages (the checkpoints keep their progress in localStorage).
-        let context = chromium.call("Target.createBrowserContext", json!({}));
-        let context = context["browserContextId"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let target = chromium.call(
-            "Target.createTarget",
-            json!({"url": "about:blank", "width": width, "height": height,
-                   "browserContextId": context}),
-        );
+        // A tab of the browser's one window (a window per page costs a third more CPU);
+        // headless Chromium shows every tab as visible, and focus is emulated below.
+        let target = chromium.call("Target.createTarget", json!({"url": "about:blank"}));
         let target = target["targetId"].as_str().unwrap_or_default().to_string();
         let attached = chromium.call(
             "Target.attachToTarget",
@@ -352,7 +345,7 @@ impl Browser {
             chromium,
             messages,
             session,
-            context,
+            target,
             events: Vec::new(),
         };
         for domain in ["Page", "Runtime", "Log", "Network"] {
@@ -482,14 +475,12 @@ impl Browser {
 }
 
 impl Drop for Browser {
-    /// Closes the page and its browser context (and Chromium, when it was the last page).
+    /// Closes the page (and Chromium, when it was the last page).
     fn drop(&mut self) {
         lock(&self.chromium.routes).sessions.remove(&self.session);
-        let _ = self.chromium.send(
-            "Target.disposeBrowserContext",
-            json!({"browserContextId": self.context}),
-            None,
-        );
+        let _ = self
+            .chromium
+            .send("Target.closeTarget", json!({"targetId": self.target}), None);
     }
 }
 

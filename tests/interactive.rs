@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use std::io::Write;
 
 use book_tests::cdp::{Browser, chromium_or_skip, event_problems, in_parallel_pages};
-use book_tests::site::{built_book, chapter_pages};
+use book_tests::site::built_book;
 use book_tests::workspace_root;
 use book_tools::Workspace;
 use serde_json::json;
@@ -441,75 +441,85 @@ const ENLARGE_FIGURE: &str = r#"(() => {
 /// Whether an enlarged figure is open.
 const FIGURE_OPEN: &str = "document.querySelector('.figure-zoom') !== null";
 
+/// What the figure checks found on one page.
+pub(crate) struct Figures {
+    /// One line per figure (its smallest text) and per enlarged figure.
+    report: Vec<String>,
+    /// Figures with too small text, or that do not enlarge and close.
+    problems: Vec<String>,
+    /// How many figures the page shows.
+    count: usize,
+}
+
+/// The figure checks on the page open in `browser` (at a [`WIDTH`]-px window): every
+/// figure's smallest text at its displayed size, and a click on the last figure enlarges it
+/// within the window, Escape closes it.
+pub(crate) fn check_figures(browser: &mut Browser, page: &str) -> Figures {
+    let mut report = Vec::new();
+    let mut problems = Vec::new();
+    let found = browser.evaluate(FIGURE_TEXT);
+    let figures = found.as_array().cloned().unwrap_or_default();
+    for figure in &figures {
+        let alt = figure["alt"].as_str().unwrap_or_default();
+        let smallest = figure["smallest"].as_f64().unwrap_or(0.0);
+        let short: String = alt.chars().take(60).collect();
+        report.push(format!(
+            "{page}: {smallest:.1} px (scale {:.2}): {short}…",
+            figure["scale"].as_f64().unwrap_or(0.0)
+        ));
+        if smallest < MIN_FIGURE_TEXT_PX {
+            problems.push(format!(
+                "{page}: figure `{short}…` shows text at {smallest:.1} px, below \
+                 {MIN_FIGURE_TEXT_PX} px: draw it at the column width \
+                 (bookkit::plot::COLUMN_WIDTH) with text of at least plot::TEXT_SIZE"
+            ));
+        }
+    }
+    if !figures.is_empty() {
+        // Click-to-enlarge (theme/figures.js): larger than in the column, within the
+        // window's width, closed by Escape.
+        let zoom = browser.evaluate(ENLARGE_FIGURE);
+        let (shown, enlarged) = (
+            zoom["shown"].as_f64().unwrap_or(0.0),
+            zoom["enlarged"].as_f64().unwrap_or(0.0),
+        );
+        if enlarged <= shown || zoom["fits"] != true || zoom["focused"] != true {
+            problems.push(format!(
+                "{page}: a click on a figure should enlarge it in the window: {zoom}"
+            ));
+        }
+        press(browser, "Escape", 27);
+        if browser.evaluate(FIGURE_OPEN) != true {
+            report.push(format!(
+                "{page}: figure enlarged from {shown:.0} px to {enlarged:.0} px, closed by Escape"
+            ));
+        } else {
+            problems.push(format!("{page}: Escape did not close the enlarged figure"));
+        }
+    }
+    Figures {
+        report,
+        problems,
+        count: figures.len(),
+    }
+}
+
 #[test]
 fn figure_text_is_legible_at_its_displayed_size() {
     let Some(chromium) = chromium_or_skip("the interactive test") else {
         return;
     };
-    let book = built_book();
-    // (report lines, problems, figures) of every page, TABS pages at once, in reading order.
-    let checked = in_parallel_pages(
-        &chromium,
-        (WIDTH, HEIGHT),
-        TABS,
-        &chapter_pages(),
-        |browser, page| {
-            let mut report = Vec::new();
-            let mut problems = Vec::new();
-            let mut figures = 0;
-            browser.take_events();
-            browser.navigate(&format!("file://{}/{page}", book.display()));
-            let found = browser.evaluate(FIGURE_TEXT);
-            for figure in found.as_array().into_iter().flatten() {
-                figures += 1;
-                let alt = figure["alt"].as_str().unwrap_or_default();
-                let smallest = figure["smallest"].as_f64().unwrap_or(0.0);
-                let short: String = alt.chars().take(60).collect();
-                report.push(format!(
-                    "{page}: {smallest:.1} px (scale {:.2}): {short}…",
-                    figure["scale"].as_f64().unwrap_or(0.0)
-                ));
-                if smallest < MIN_FIGURE_TEXT_PX {
-                    problems.push(format!(
-                        "{page}: figure `{short}…` shows text at {smallest:.1} px, below \
-                     {MIN_FIGURE_TEXT_PX} px: draw it at the column width \
-                     (bookkit::plot::COLUMN_WIDTH) with text of at least plot::TEXT_SIZE"
-                    ));
-                }
-            }
-            if found.as_array().is_some_and(|f| !f.is_empty()) {
-                // Click-to-enlarge (theme/figures.js): larger than in the column, within the
-                // window's width, closed by Escape.
-                let zoom = browser.evaluate(ENLARGE_FIGURE);
-                let (shown, enlarged) = (
-                    zoom["shown"].as_f64().unwrap_or(0.0),
-                    zoom["enlarged"].as_f64().unwrap_or(0.0),
-                );
-                if enlarged <= shown || zoom["fits"] != true || zoom["focused"] != true {
-                    problems.push(format!(
-                        "{page}: a click on a figure should enlarge it in the window: {zoom}"
-                    ));
-                }
-                press(browser, "Escape", 27);
-                if browser.evaluate(FIGURE_OPEN) != true {
-                    report.push(format!(
-                    "{page}: figure enlarged from {shown:.0} px to {enlarged:.0} px, closed by Escape"
-                ));
-                } else {
-                    problems.push(format!("{page}: Escape did not close the enlarged figure"));
-                }
-            }
-            problems.extend(event_problems(page, &browser.take_events()));
-            (report, problems, figures)
-        },
-    );
+    // Checked while `browser.rs` visits each chapter page (one load for both tests); the
+    // problems of a page include what the browser saw during the visit.
     let mut report = Vec::new();
     let mut problems = Vec::new();
     let mut figures = 0;
-    for (page_report, page_problems, page_figures) in checked {
-        report.extend(page_report);
-        problems.extend(page_problems);
-        figures += page_figures;
+    for visit in super::visits(&chromium) {
+        if let Some(found) = &visit.figures {
+            report.extend(found.report.iter().cloned());
+            problems.extend(found.problems.iter().chain(&visit.events).cloned());
+            figures += found.count;
+        }
     }
     let _ = writeln!(
         std::io::stderr(),
