@@ -8,6 +8,9 @@
 //! - the search box finds "backpropagation";
 //! - nothing is requested from the network: every resource is a `file:` or `data:` URL.
 //!
+//! Each page is visited once, in one of several pages (tabs) of one Chromium at once: the
+//! same visit runs the checkpoint and figure checks of `interactive.rs` (see [`page_visits`]).
+//!
 //! Screenshots of two pages go to `tests/artifacts/` (ignored by git). Without Chromium the
 //! test is skipped with a message, except under `CI=true`, where it fails: CI installs
 //! Debian's `chromium` (see `.ci/run`).
@@ -78,13 +81,16 @@ const SEARCH: &str = r#"(async () => {
 const TABS: usize = 3;
 
 /// One visit of a page in the browser, shared by the tests that check pages as they are
-/// loaded: this file's page test and the figure test of `interactive.rs` (each chapter page is
-/// loaded once for both).
+/// loaded: this file's page test, and the checkpoint and figure tests of `interactive.rs`
+/// (each chapter page is loaded once for all three, and once more for the checkpoint's
+/// reload).
 struct Visit {
     /// Problems of the page checks: fonts, images, links, raw directives, search.
     problems: Vec<String>,
     /// Whether the page shows a rendered formula.
     has_math: bool,
+    /// What the checkpoint checks found (the chapters with a quiz).
+    checkpoint: Option<Vec<String>>,
     /// What the figure checks found (chapter pages; not the print page).
     figures: Option<interactive::Figures>,
     /// Console errors, exceptions, failed loads and network requests during the visit.
@@ -92,9 +98,8 @@ struct Visit {
 }
 
 /// Every page of `SUMMARY.md` in reading order, then the print page, each visited once in
-/// `TABS` pages of the one Chromium (the print page, the largest, first), at a 1280-px window:
-/// the page checks, the screenshots, the figure checks, then the search.
-fn visits(chromium: &Path) -> &'static [Visit] {
+/// `TABS` pages of the one Chromium (the print page, the largest, first), at a 1280-px window.
+fn page_visits(chromium: &Path) -> &'static [Visit] {
     static VISITS: OnceLock<Vec<Visit>> = OnceLock::new();
     VISITS.get_or_init(|| {
         let book = built_book();
@@ -113,6 +118,8 @@ fn visits(chromium: &Path) -> &'static [Visit] {
     })
 }
 
+/// One visit: the page checks and screenshots on the fresh page; then the checkpoint (which
+/// answers its questions and reloads the page); then the figures, then the search.
 fn visit(browser: &mut Browser, book: &Path, base: &str, page: &str) -> Visit {
     let mut problems = Vec::new();
     browser.take_events();
@@ -130,6 +137,11 @@ fn visit(browser: &mut Browser, book: &Path, base: &str, page: &str) -> Visit {
     if let Some(&(_, from, height)) = SCREENSHOTS.iter().find(|(name, ..)| *name == page) {
         save_screenshot(browser, page, from, height);
     }
+    let mut events = Vec::new();
+    let checkpoint = interactive::QUIZZES
+        .iter()
+        .find(|(quiz_page, _)| *quiz_page == page)
+        .map(|&quiz| interactive::check_checkpoint(browser, book, quiz, &mut events));
     let figures = (page != "print.html").then(|| interactive::check_figures(browser, page));
     if page != "print.html" {
         let results = browser.evaluate(SEARCH);
@@ -139,11 +151,13 @@ fn visit(browser: &mut Browser, book: &Path, base: &str, page: &str) -> Visit {
             ));
         }
     }
+    events.extend(browser.take_events());
     Visit {
         problems,
         has_math,
+        checkpoint,
         figures,
-        events: event_problems(page, &browser.take_events()),
+        events: event_problems(page, &events),
     }
 }
 
@@ -152,7 +166,7 @@ fn every_page_works_in_a_real_browser() {
     let Some(chromium) = chromium_or_skip("the browser test") else {
         return;
     };
-    let visits = visits(&chromium);
+    let visits = page_visits(&chromium);
     let pages_with_math = visits.iter().filter(|visit| visit.has_math).count();
     assert!(pages_with_math > 0, "no page shows a rendered formula");
     let problems = visits
@@ -222,3 +236,70 @@ mod interactive;
 mod playground;
 #[path = "serve_reload.rs"]
 mod serve_reload;
+
+/// The tests whose checks run during [`page_visits`]: named to sort after the other tests, which
+/// libtest starts in name order, so that while the page test makes the visits (in `TABS`
+/// pages) the stepper, playground and live-reload tests run beside it, instead of these two
+/// waiting for the visits on libtest's other thread.
+mod visits {
+    use std::io::Write;
+
+    use book_tests::cdp::chromium_or_skip;
+
+    use super::interactive;
+
+    #[test]
+    fn every_checkpoint_grades_right_and_wrong_answers() {
+        let Some(chromium) = chromium_or_skip("the interactive test") else {
+            return;
+        };
+        // interactive::check_checkpoint, run during the visit of each chapter page; the problems
+        // of a page include what the browser saw during the whole visit.
+        let visits = super::page_visits(&chromium);
+        let mut checked = 0;
+        let mut problems = Vec::new();
+        for visit in visits {
+            if let Some(found) = &visit.checkpoint {
+                checked += 1;
+                problems.extend(found.iter().chain(&visit.events).cloned());
+            }
+        }
+        assert_eq!(checked, interactive::QUIZZES.len(), "checkpoints checked");
+        assert!(
+            problems.is_empty(),
+            "the checkpoints in the browser:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn figure_text_is_legible_at_its_displayed_size() {
+        let Some(chromium) = chromium_or_skip("the interactive test") else {
+            return;
+        };
+        // interactive::check_figures, run during the visit of each chapter page; the problems of
+        // a page include what the browser saw during the whole visit.
+        let mut report = Vec::new();
+        let mut problems = Vec::new();
+        let mut figures = 0;
+        for visit in super::page_visits(&chromium) {
+            if let Some(found) = &visit.figures {
+                report.extend(found.report.iter().cloned());
+                problems.extend(found.problems.iter().chain(&visit.events).cloned());
+                figures += found.count;
+            }
+        }
+        let _ = writeln!(
+            std::io::stderr(),
+            "smallest figure text on a {}-px window:\n{}",
+            super::WIDTH,
+            report.join("\n")
+        );
+        assert!(figures >= 10, "only {figures} figures found");
+        assert!(
+            problems.is_empty(),
+            "figure text too small:\n{}",
+            problems.join("\n")
+        );
+    }
+}

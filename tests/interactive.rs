@@ -13,28 +13,28 @@
 //!   [`MIN_FIGURE_TEXT_PX`] (figures are drawn at the column width; every figure's smallest
 //!   text size is printed), and a click on a figure enlarges it, Escape closes it again.
 //!
+//! The checkpoint and figure checks ([`check_checkpoint`], [`check_figures`]) run during
+//! `browser.rs`'s one visit of each chapter page, whose tests (`visits::…`) assert them.
+//!
 //! Screenshots of the stepper go to `tests/artifacts/` (ignored by git).
 
 use std::collections::BTreeSet;
-use std::io::Write;
+use std::path::Path;
 
-use book_tests::cdp::{Browser, chromium_or_skip, event_problems, in_parallel_pages};
+use book_tests::cdp::{Browser, chromium_or_skip, event_problems};
 use book_tests::site::built_book;
 use book_tests::workspace_root;
 use book_tools::Workspace;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 900;
-
-/// Pages loaded at once, each in its own tab of the one Chromium.
-const TABS: usize = 3;
 
 /// The smallest text a figure may show, in CSS pixels at its displayed size.
 const MIN_FIGURE_TEXT_PX: f64 = 11.0;
 
 /// The chapters with a checkpoint quiz: (page, quiz name).
-const QUIZZES: &[(&str, &str)] = &[
+pub(crate) const QUIZZES: &[(&str, &str)] = &[
     ("ch01-loss-functions.html", "ch01"),
     ("ch02-backpropagation.html", "ch02"),
     ("ch03-training-loop.html", "ch03"),
@@ -292,117 +292,102 @@ fn answer_script(index: usize, choice: Option<usize>, number: Option<&str>) -> S
     )
 }
 
-#[test]
-fn every_checkpoint_grades_right_and_wrong_answers() {
-    let Some(chromium) = chromium_or_skip("the interactive test") else {
-        return;
-    };
+/// The checkpoint checks on the page open in `browser`, freshly loaded from `book` (no
+/// question answered yet): every question of quiz `name` is answered wrong, then right, the
+/// progress line counts them, and a reload keeps it. The page's events up to the reload are
+/// handed over in `events` (the caller collects the rest).
+pub(crate) fn check_checkpoint(
+    browser: &mut Browser,
+    book: &Path,
+    (page, name): (&str, &str),
+    events: &mut Vec<Value>,
+) -> Vec<String> {
     let workspace = Workspace::new(&workspace_root());
-    let book = built_book();
-    // Every checkpoint in a page of its own, TABS at once; the problems in chapter order.
-    let checked = in_parallel_pages(
-        &chromium,
-        (WIDTH, HEIGHT),
-        TABS,
-        QUIZZES,
-        |browser, &(page, name)| {
-            let mut problems = Vec::new();
-            browser.take_events();
-            browser.navigate(&format!("file://{}/{page}", book.display()));
-            let facts = quiz_facts(name);
-            let questions = browser.evaluate(
-                "[...document.querySelectorAll('.quiz-question')].map(q => ({kind: q.dataset.kind, \
-             answer: q.dataset.answer, choices: q.querySelectorAll('.quiz-choice').length, \
-             hidden: q.querySelector('.quiz-explanation').hidden}))",
-            );
-            let questions = questions.as_array().cloned().unwrap_or_default();
-            if questions.len() != facts.len() || !(3..=6).contains(&questions.len()) {
-                problems.push(format!(
-                    "{page}: {} questions shown, {} in book/quizzes/{name}.toml",
-                    questions.len(),
-                    facts.len()
-                ));
-                return problems;
-            }
-            for (index, (question, fact)) in questions.iter().zip(&facts).enumerate() {
-                let label = format!("{page}: question {}", index + 1);
-                if question["hidden"] != true {
-                    problems.push(format!("{label}: the answer shows before answering"));
-                }
-                let answer = question["answer"].as_str().unwrap_or_default().to_string();
-                let (wrong, right) = match (question["kind"].as_str(), fact) {
-                    (Some("number"), Some((package, key))) => {
-                        let expected = workspace
-                            .facts(package)
-                            .ok()
-                            .and_then(|mut facts| facts.remove(key));
-                        if expected.as_deref() != Some(answer.as_str()) {
-                            problems.push(format!(
-                                "{label}: answer {answer}, fact {package} {key} is {expected:?}"
-                            ));
-                        }
-                        let value: f64 = answer.parse().unwrap_or(0.0);
-                        let wrong = format!("{}", value + 1.0);
-                        (
-                            answer_script(index, None, Some(&wrong)),
-                            answer_script(index, None, Some(&answer)),
-                        )
-                    }
-                    (Some("choice"), None) => {
-                        let right: usize = answer.parse().unwrap_or(usize::MAX);
-                        let count = question["choices"].as_u64().unwrap_or(0) as usize;
-                        if right >= count {
-                            problems.push(format!("{label}: answer {answer} of {count} choices"));
-                            continue;
-                        }
-                        (
-                            answer_script(index, Some((right + 1) % count), None),
-                            answer_script(index, Some(right), None),
-                        )
-                    }
-                    other => {
-                        problems.push(format!("{label}: unexpected kind and fact {other:?}"));
-                        continue;
-                    }
-                };
-                let said = browser.evaluate(&wrong);
-                if said["verdict"] != "wrong" || said["explained"] != true {
-                    problems.push(format!("{label}: a wrong answer gives {said}"));
-                }
-                let said = browser.evaluate(&right);
-                if said["verdict"] != "right" || said["explained"] != true {
-                    problems.push(format!("{label}: the right answer gives {said}"));
-                }
-                if said["links"].as_array().is_none_or(Vec::is_empty) {
-                    problems.push(format!("{label}: the explanation links to no section"));
-                }
-            }
-            if name == "ch03" {
-                save_screenshot(browser, ".quiz", "ch03-checkpoint.png");
-            }
-            let progress = browser.evaluate("document.querySelector('.quiz-progress').textContent");
-            let all = format!("{0} of {0} answered right", questions.len());
-            if !progress.as_str().unwrap_or_default().starts_with(&all) {
-                problems.push(format!("{page}: progress reads {progress}, not `{all}`"));
-            }
-            // Collected now: `navigate` waits for a load event newer than the last collection.
-            let mut events = browser.take_events();
-            browser.navigate(&format!("file://{}/{page}", book.display()));
-            let kept = browser.evaluate("document.querySelector('.quiz-progress').textContent");
-            if !kept.as_str().unwrap_or_default().starts_with(&all) {
-                problems.push(format!("{page}: after a reload the progress reads {kept}"));
-            }
-            events.extend(browser.take_events());
-            problems.extend(event_problems(page, &events));
-            problems
-        },
+    let mut problems = Vec::new();
+    let facts = quiz_facts(name);
+    let questions = browser.evaluate(
+        "[...document.querySelectorAll('.quiz-question')].map(q => ({kind: q.dataset.kind, \
+     answer: q.dataset.answer, choices: q.querySelectorAll('.quiz-choice').length, \
+     hidden: q.querySelector('.quiz-explanation').hidden}))",
     );
-    let problems: Vec<String> = checked.into_iter().flatten().collect();
-    assert!(
-        problems.is_empty(),
-        "the checkpoints in the browser:\n{}",
-        problems.join("\n")
-    );
+    let questions = questions.as_array().cloned().unwrap_or_default();
+    if questions.len() != facts.len() || !(3..=6).contains(&questions.len()) {
+        problems.push(format!(
+            "{page}: {} questions shown, {} in book/quizzes/{name}.toml",
+            questions.len(),
+            facts.len()
+        ));
+        return problems;
+    }
+    for (index, (question, fact)) in questions.iter().zip(&facts).enumerate() {
+        let label = format!("{page}: question {}", index + 1);
+        if question["hidden"] != true {
+            problems.push(format!("{label}: the answer shows before answering"));
+        }
+        let answer = question["answer"].as_str().unwrap_or_default().to_string();
+        let (wrong, right) = match (question["kind"].as_str(), fact) {
+            (Some("number"), Some((package, key))) => {
+                let expected = workspace
+                    .facts(package)
+                    .ok()
+                    .and_then(|mut facts| facts.remove(key));
+                if expected.as_deref() != Some(answer.as_str()) {
+                    problems.push(format!(
+                        "{label}: answer {answer}, fact {package} {key} is {expected:?}"
+                    ));
+                }
+                let value: f64 = answer.parse().unwrap_or(0.0);
+                let wrong = format!("{}", value + 1.0);
+                (
+                    answer_script(index, None, Some(&wrong)),
+                    answer_script(index, None, Some(&answer)),
+                )
+            }
+            (Some("choice"), None) => {
+                let right: usize = answer.parse().unwrap_or(usize::MAX);
+                let count = question["choices"].as_u64().unwrap_or(0) as usize;
+                if right >= count {
+                    problems.push(format!("{label}: answer {answer} of {count} choices"));
+                    continue;
+                }
+                (
+                    answer_script(index, Some((right + 1) % count), None),
+                    answer_script(index, Some(right), None),
+                )
+            }
+            other => {
+                problems.push(format!("{label}: unexpected kind and fact {other:?}"));
+                continue;
+            }
+        };
+        let said = browser.evaluate(&wrong);
+        if said["verdict"] != "wrong" || said["explained"] != true {
+            problems.push(format!("{label}: a wrong answer gives {said}"));
+        }
+        let said = browser.evaluate(&right);
+        if said["verdict"] != "right" || said["explained"] != true {
+            problems.push(format!("{label}: the right answer gives {said}"));
+        }
+        if said["links"].as_array().is_none_or(Vec::is_empty) {
+            problems.push(format!("{label}: the explanation links to no section"));
+        }
+    }
+    if name == "ch03" {
+        save_screenshot(browser, ".quiz", "ch03-checkpoint.png");
+    }
+    let progress = browser.evaluate("document.querySelector('.quiz-progress').textContent");
+    let all = format!("{0} of {0} answered right", questions.len());
+    if !progress.as_str().unwrap_or_default().starts_with(&all) {
+        problems.push(format!("{page}: progress reads {progress}, not `{all}`"));
+    }
+    // Collected now: `navigate` waits for a load event newer than the last collection.
+    events.extend(browser.take_events());
+    browser.navigate(&format!("file://{}/{page}", book.display()));
+    let kept = browser.evaluate("document.querySelector('.quiz-progress').textContent");
+    if !kept.as_str().unwrap_or_default().starts_with(&all) {
+        problems.push(format!("{page}: after a reload the progress reads {kept}"));
+    }
+    problems
 }
 
 /// Every figure's smallest text at its displayed size: (alt text, smallest px, scale).
@@ -444,11 +429,11 @@ const FIGURE_OPEN: &str = "document.querySelector('.figure-zoom') !== null";
 /// What the figure checks found on one page.
 pub(crate) struct Figures {
     /// One line per figure (its smallest text) and per enlarged figure.
-    report: Vec<String>,
+    pub(crate) report: Vec<String>,
     /// Figures with too small text, or that do not enlarge and close.
-    problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
     /// How many figures the page shows.
-    count: usize,
+    pub(crate) count: usize,
 }
 
 /// The figure checks on the page open in `browser` (at a [`WIDTH`]-px window): every
@@ -502,36 +487,6 @@ pub(crate) fn check_figures(browser: &mut Browser, page: &str) -> Figures {
         problems,
         count: figures.len(),
     }
-}
-
-#[test]
-fn figure_text_is_legible_at_its_displayed_size() {
-    let Some(chromium) = chromium_or_skip("the interactive test") else {
-        return;
-    };
-    // Checked while `browser.rs` visits each chapter page (one load for both tests); the
-    // problems of a page include what the browser saw during the visit.
-    let mut report = Vec::new();
-    let mut problems = Vec::new();
-    let mut figures = 0;
-    for visit in super::visits(&chromium) {
-        if let Some(found) = &visit.figures {
-            report.extend(found.report.iter().cloned());
-            problems.extend(found.problems.iter().chain(&visit.events).cloned());
-            figures += found.count;
-        }
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "smallest figure text on a {WIDTH}-px window:\n{}",
-        report.join("\n")
-    );
-    assert!(figures >= 10, "only {figures} figures found");
-    assert!(
-        problems.is_empty(),
-        "figure text too small:\n{}",
-        problems.join("\n")
-    );
 }
 
 #[test]
