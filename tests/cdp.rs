@@ -233,13 +233,24 @@ impl Chromium {
     }
 
     /// Sends a command to the page of `session` (or to the browser) and returns its id.
+    ///
+    /// # Panics
+    /// When Chromium no longer reads its commands.
     fn send(&self, method: &str, params: Value, session: Option<&str>) -> u64 {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        self.write(id, method, params, session);
+        self.write(id, method, params, session)
+            .unwrap_or_else(|e| panic!("Chromium stopped listening ({method}): {e}"));
         id
     }
 
-    fn write(&self, id: u64, method: &str, params: Value, session: Option<&str>) {
+    /// Writes command `id` (without waiting for its answer).
+    fn write(
+        &self,
+        id: u64,
+        method: &str,
+        params: Value,
+        session: Option<&str>,
+    ) -> std::io::Result<()> {
         let mut message = json!({"id": id, "method": method, "params": params});
         if let Some(session) = session {
             message["sessionId"] = json!(session);
@@ -247,10 +258,13 @@ impl Chromium {
         let mut bytes = message.to_string().into_bytes();
         bytes.push(0);
         let mut input = lock(&self.input);
-        input
-            .write_all(&bytes)
-            .and_then(|()| input.flush())
-            .unwrap_or_else(|e| panic!("Chromium stopped listening ({method}): {e}"));
+        input.write_all(&bytes).and_then(|()| input.flush())
+    }
+
+    /// Sends a command that needs no answer, when Chromium may be gone already (on drop).
+    fn notify(&self, method: &str, params: Value) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let _ = self.write(id, method, params, None);
     }
 
     /// Sends a browser-level command and returns its result.
@@ -258,7 +272,8 @@ impl Chromium {
         let (sender, answer) = mpsc::channel();
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         lock(&self.routes).answers.insert(id, sender);
-        self.write(id, method, params, None);
+        self.write(id, method, params, None)
+            .unwrap_or_else(|e| panic!("Chromium stopped listening ({method}): {e}"));
         let message = receive(&answer, Instant::now() + TIMEOUT, method);
         if let Some(error) = message.get("error") {
             panic!("Chromium refused {method}: {error}");
@@ -286,7 +301,7 @@ fn receive(channel: &Receiver<Value>, deadline: Instant, waiting_for: &str) -> V
 
 impl Drop for Chromium {
     fn drop(&mut self) {
-        let _ = self.send("Browser.close", json!({}), None);
+        self.notify("Browser.close", json!({}));
         let child = self.child.get_mut().unwrap_or_else(PoisonError::into_inner);
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
@@ -478,9 +493,8 @@ impl Drop for Browser {
     /// Closes the page (and Chromium, when it was the last page).
     fn drop(&mut self) {
         lock(&self.chromium.routes).sessions.remove(&self.session);
-        let _ = self
-            .chromium
-            .send("Target.closeTarget", json!({"targetId": self.target}), None);
+        self.chromium
+            .notify("Target.closeTarget", json!({"targetId": self.target}));
     }
 }
 
