@@ -1,14 +1,21 @@
-//! A minimal Chrome DevTools Protocol client for the browser test.
+//! A minimal Chrome DevTools Protocol client for the browser tests.
 //!
 //! Chromium is started with `--remote-debugging-pipe`: it reads commands on file descriptor 3
 //! and writes answers and events on file descriptor 4, one JSON message per NUL-terminated
 //! chunk. A `sh -c 'exec … 3<&0 4>&1'` wrapper connects those to the child's standard input and
 //! output, so no WebSocket library and no `unsafe` file-descriptor juggling are needed.
+//!
+//! One Chromium serves every test of a test process: each [`Browser`] is a page (tab) of its
+//! own, attached in flat mode, and a reading thread hands each page its answers and events by
+//! their session id. Tests running in parallel so share the browser's start-up and shutdown.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
@@ -29,6 +36,10 @@ pub const FLAGS: &[&str] = &[
     "--disable-sync",
     "--disable-quic",
     "--disable-dev-shm-usage",
+    // Several pages run at once, one per test: none is throttled as a background page.
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
+    "--disable-renderer-backgrounding",
     // Loopback stays reachable for the test servers (`cargo book serve`).
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     "--remote-debugging-pipe",
@@ -120,28 +131,53 @@ pub fn find_chromium() -> Option<PathBuf> {
     })
 }
 
-/// A running headless Chromium and one page (tab) attached to it.
-pub struct Browser {
-    child: Child,
-    input: ChildStdin,
-    messages: Receiver<Value>,
-    next_id: u64,
-    session: String,
-    /// Events received while waiting for answers, oldest first.
-    pub events: Vec<Value>,
+/// One headless Chromium process, shared by every [`Browser`] (page) of a test process that
+/// asks for the same executable: starting and stopping Chromium costs about a second, a new
+/// page a few milliseconds. It closes when the last of its pages is dropped.
+struct Chromium {
+    executable: PathBuf,
+    child: Mutex<Child>,
+    input: Mutex<ChildStdin>,
+    next_id: AtomicU64,
+    routes: Arc<Mutex<Routes>>,
     profile: PathBuf,
 }
 
-impl Browser {
-    /// Starts Chromium at `executable` with a fresh profile folder, opens one blank page and
-    /// enables the page, runtime, log and network event domains on it.
-    ///
-    /// # Panics
-    /// When Chromium cannot be started or does not answer.
-    pub fn start(executable: &Path, width: u32, height: u32) -> Browser {
-        // One folder per browser: several may run at once in one test process.
-        static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let number = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+/// Where the reading thread delivers Chromium's messages: answers to browser-level commands
+/// by their id, everything of a page (its answers and events) by its session.
+#[derive(Default)]
+struct Routes {
+    answers: HashMap<u64, Sender<Value>>,
+    sessions: HashMap<String, Sender<Value>>,
+}
+
+/// The Chromium every page of this process shares, while any page is open.
+static SHARED: Mutex<Weak<Chromium>> = Mutex::new(Weak::new());
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Chromium {
+    /// The running shared Chromium at `executable`, or a new one.
+    fn shared(executable: &Path) -> Arc<Chromium> {
+        let mut shared = lock(&SHARED);
+        if let Some(running) = shared.upgrade()
+            && running.executable == executable
+        {
+            return running;
+        }
+        let started = Arc::new(Chromium::start(executable));
+        *shared = Arc::downgrade(&started);
+        started
+    }
+
+    /// Starts Chromium at `executable` with a fresh profile folder and a thread that routes
+    /// its messages.
+    fn start(executable: &Path) -> Chromium {
+        // One folder per Chromium: several may run at once in one test process.
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        let number = STARTED.fetch_add(1, Ordering::Relaxed);
         let profile = std::env::temp_dir().join(format!(
             "backprop-book-chromium-{}-{number}",
             std::process::id()
@@ -153,7 +189,6 @@ impl Browser {
             .arg(executable)
             .args(FLAGS)
             .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(format!("--window-size={width},{height}"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -161,39 +196,173 @@ impl Browser {
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", executable.display()));
         let input = child.stdin.take().expect("the child's stdin is piped");
         let output = child.stdout.take().expect("the child's stdout is piped");
-        let (sender, messages) = mpsc::channel();
+        let routes = Arc::new(Mutex::new(Routes::default()));
+        let router = Arc::clone(&routes);
         std::thread::spawn(move || {
             let mut reader = BufReader::new(output);
             let mut chunk = Vec::new();
             while reader.read_until(0, &mut chunk).is_ok_and(|n| n > 0) {
                 chunk.pop_if(|b| *b == 0);
-                if let Ok(message) = serde_json::from_slice::<Value>(&chunk)
-                    && sender.send(message).is_err()
-                {
-                    break;
+                if let Ok(message) = serde_json::from_slice::<Value>(&chunk) {
+                    let mut routes = lock(&router);
+                    if let Some(session) = message["sessionId"].as_str() {
+                        if let Some(page) = routes.sessions.get(session) {
+                            let _ = page.send(message);
+                        }
+                    } else if let Some(id) = message["id"].as_u64()
+                        && let Some(waiting) = routes.answers.remove(&id)
+                    {
+                        let _ = waiting.send(message);
+                    }
                 }
                 chunk.clear();
             }
+            // Chromium is gone: every page waiting for it is told so (its channel closes).
+            let mut routes = lock(&router);
+            routes.answers.clear();
+            routes.sessions.clear();
         });
-        let mut browser = Browser {
-            child,
-            input,
-            messages,
-            next_id: 1,
-            session: String::new(),
-            events: Vec::new(),
+        Chromium {
+            executable: executable.to_path_buf(),
+            child: Mutex::new(child),
+            input: Mutex::new(input),
+            next_id: AtomicU64::new(1),
+            routes,
             profile,
-        };
-        let target = browser.call_browser("Target.createTarget", json!({"url": "about:blank"}));
-        let target_id = target["targetId"].as_str().unwrap_or_default().to_string();
-        let attached = browser.call_browser(
+        }
+    }
+
+    /// Sends a command to the page of `session` (or to the browser) and returns its id.
+    ///
+    /// # Panics
+    /// When Chromium no longer reads its commands.
+    fn send(&self, method: &str, params: Value, session: Option<&str>) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.write(id, method, params, session)
+            .unwrap_or_else(|e| panic!("Chromium stopped listening ({method}): {e}"));
+        id
+    }
+
+    /// Writes command `id` (without waiting for its answer).
+    fn write(
+        &self,
+        id: u64,
+        method: &str,
+        params: Value,
+        session: Option<&str>,
+    ) -> std::io::Result<()> {
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if let Some(session) = session {
+            message["sessionId"] = json!(session);
+        }
+        let mut bytes = message.to_string().into_bytes();
+        bytes.push(0);
+        let mut input = lock(&self.input);
+        input.write_all(&bytes).and_then(|()| input.flush())
+    }
+
+    /// Sends a command that needs no answer, when Chromium may be gone already (on drop).
+    fn notify(&self, method: &str, params: Value) {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let _ = self.write(id, method, params, None);
+    }
+
+    /// Sends a browser-level command and returns its result.
+    fn call(&self, method: &str, params: Value) -> Value {
+        let (sender, answer) = mpsc::channel();
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        lock(&self.routes).answers.insert(id, sender);
+        self.write(id, method, params, None)
+            .unwrap_or_else(|e| panic!("Chromium stopped listening ({method}): {e}"));
+        let message = receive(&answer, Instant::now() + TIMEOUT, method);
+        if let Some(error) = message.get("error") {
+            panic!("Chromium refused {method}: {error}");
+        }
+        message["result"].clone()
+    }
+}
+
+/// The next message of `channel`, waiting until `deadline`.
+///
+/// # Panics
+/// When none comes in time, or Chromium exits.
+fn receive(channel: &Receiver<Value>, deadline: Instant, waiting_for: &str) -> Value {
+    let left = deadline.saturating_duration_since(Instant::now());
+    match channel.recv_timeout(left) {
+        Ok(message) => message,
+        Err(RecvTimeoutError::Timeout) => {
+            panic!("Chromium did not answer {waiting_for} within {TIMEOUT:?}")
+        }
+        Err(RecvTimeoutError::Disconnected) => {
+            panic!("Chromium exited while waiting for {waiting_for}")
+        }
+    }
+}
+
+impl Drop for Chromium {
+    fn drop(&mut self) {
+        self.notify("Browser.close", json!({}));
+        let child = self.child.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// One page (tab) of a headless Chromium, with the page, runtime, log and network event
+/// domains enabled. The pages of one test process share one Chromium (see [`Browser::start`]),
+/// so tests running in parallel each have their own page in the same browser.
+pub struct Browser {
+    chromium: Arc<Chromium>,
+    messages: Receiver<Value>,
+    session: String,
+    target: String,
+    /// Events received while waiting for answers, oldest first.
+    pub events: Vec<Value>,
+}
+
+impl Browser {
+    /// Opens a blank page of `width` × `height` CSS pixels in the Chromium at `executable`
+    /// (started with a fresh profile folder, unless this process already runs it for another
+    /// page) and enables the page, runtime, log and network event domains on it. The page
+    /// behaves as focused and its timers are not throttled, as if it were the only one. The
+    /// pages of one Chromium share its storage: the only thing the book keeps there is the
+    /// checkpoints' progress, which only the checkpoint test sets, one quiz per page.
+    ///
+    /// # Panics
+    /// When Chromium cannot be started or does not answer.
+    pub fn start(executable: &Path, width: u32, height: u32) -> Browser {
+        let chromium = Chromium::shared(executable);
+        // A tab of the browser's one window (a window per page costs a third more CPU);
+        // headless Chromium shows every tab as visible, and focus is emulated below.
+        let target = chromium.call("Target.createTarget", json!({"url": "about:blank"}));
+        let target = target["targetId"].as_str().unwrap_or_default().to_string();
+        let attached = chromium.call(
             "Target.attachToTarget",
-            json!({"targetId": target_id, "flatten": true}),
+            json!({"targetId": target, "flatten": true}),
         );
-        browser.session = attached["sessionId"]
+        let session = attached["sessionId"]
             .as_str()
             .expect("Chromium attached to the page")
             .to_string();
+        let (sender, messages) = mpsc::channel();
+        lock(&chromium.routes)
+            .sessions
+            .insert(session.clone(), sender);
+        let mut browser = Browser {
+            chromium,
+            messages,
+            session,
+            target,
+            events: Vec::new(),
+        };
         for domain in ["Page", "Runtime", "Log", "Network"] {
             browser.call(&format!("{domain}.enable"), json!({}));
         }
@@ -201,23 +370,11 @@ impl Browser {
             "Emulation.setDeviceMetricsOverride",
             json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
         );
+        browser.call(
+            "Emulation.setFocusEmulationEnabled",
+            json!({"enabled": true}),
+        );
         browser
-    }
-
-    fn send(&mut self, method: &str, params: Value, session: Option<&str>) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        let mut message = json!({"id": id, "method": method, "params": params});
-        if let Some(session) = session {
-            message["sessionId"] = json!(session);
-        }
-        let mut bytes = message.to_string().into_bytes();
-        bytes.push(0);
-        self.input
-            .write_all(&bytes)
-            .and_then(|()| self.input.flush())
-            .unwrap_or_else(|e| panic!("Chromium stopped listening ({method}): {e}"));
-        id
     }
 
     fn answer(&mut self, id: u64, method: &str) -> Value {
@@ -235,21 +392,7 @@ impl Browser {
     }
 
     fn receive(&mut self, deadline: Instant, waiting_for: &str) -> Value {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match self.messages.recv_timeout(left) {
-            Ok(message) => message,
-            Err(RecvTimeoutError::Timeout) => {
-                panic!("Chromium did not answer {waiting_for} within {TIMEOUT:?}")
-            }
-            Err(RecvTimeoutError::Disconnected) => {
-                panic!("Chromium exited while waiting for {waiting_for}")
-            }
-        }
-    }
-
-    fn call_browser(&mut self, method: &str, params: Value) -> Value {
-        let id = self.send(method, params, None);
-        self.answer(id, method)
+        receive(&self.messages, deadline, waiting_for)
     }
 
     /// Sends a command to the page and returns its result.
@@ -257,27 +400,46 @@ impl Browser {
     /// # Panics
     /// When Chromium answers with an error or not at all.
     pub fn call(&mut self, method: &str, params: Value) -> Value {
-        let session = self.session.clone();
-        let id = self.send(method, params, Some(&session));
+        let id = self.chromium.send(method, params, Some(&self.session));
         self.answer(id, method)
     }
-
     /// Waits for the page event `method` (one that arrived after the last
     /// [`Browser::take_events`]).
     ///
     /// # Panics
     /// When it does not come within [`TIMEOUT`].
     pub fn wait_for_event(&mut self, method: &str) {
+        assert!(
+            self.event_within(method, TIMEOUT),
+            "Chromium did not answer {method} within {TIMEOUT:?}"
+        );
+    }
+
+    /// Whether the page event `method` (one that arrived after the last
+    /// [`Browser::take_events`]) comes within `limit`; returns as soon as it does.
+    ///
+    /// # Panics
+    /// When Chromium exits.
+    pub fn event_within(&mut self, method: &str, limit: Duration) -> bool {
         if self.events.iter().any(|e| e["method"] == method) {
-            return;
+            return true;
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + limit;
         loop {
-            let message = self.receive(deadline, method);
+            let message = match self
+                .messages
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            {
+                Ok(message) => message,
+                Err(RecvTimeoutError::Timeout) => return false,
+                Err(RecvTimeoutError::Disconnected) => {
+                    panic!("Chromium exited while waiting for {method}")
+                }
+            };
             let found = message["method"] == method;
             self.events.push(message);
             if found {
-                return;
+                return true;
             }
         }
     }
@@ -328,19 +490,55 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Closes the page (and Chromium, when it was the last page).
     fn drop(&mut self) {
-        let _ = self.send("Browser.close", json!({}), None);
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.profile);
+        lock(&self.chromium.routes).sessions.remove(&self.session);
+        self.chromium
+            .notify("Target.closeTarget", json!({"targetId": self.target}));
     }
+}
+
+/// Runs `visit` on every item, in `tabs` pages of the Chromium at `executable` working at
+/// once (each page takes the next item when it is done with one); the results in the order
+/// of `items`.
+///
+/// # Panics
+/// When a visit panics (the panic is passed on).
+pub fn in_parallel_pages<I: Sync, T: Send>(
+    executable: &Path,
+    (width, height): (u32, u32),
+    tabs: usize,
+    items: &[I],
+    visit: impl Fn(&mut Browser, &I) -> T + Sync,
+) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..tabs.clamp(1, items.len().max(1)))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut browser = Browser::start(executable, width, height);
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else {
+                            return done;
+                        };
+                        done.push((index, visit(&mut browser, item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Decodes standard base64 (the alphabet CDP uses for screenshots); ignores anything else.

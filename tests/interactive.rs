@@ -13,17 +13,19 @@
 //!   [`MIN_FIGURE_TEXT_PX`] (figures are drawn at the column width; every figure's smallest
 //!   text size is printed), and a click on a figure enlarges it, Escape closes it again.
 //!
+//! The checkpoint and figure checks ([`check_checkpoint`], [`check_figures`]) run during
+//! `browser.rs`'s one visit of each chapter page, whose tests (`visits::…`) assert them.
+//!
 //! Screenshots of the stepper go to `tests/artifacts/` (ignored by git).
 
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::path::Path;
 
 use book_tests::cdp::{Browser, chromium_or_skip, event_problems};
-use book_tests::site::{built_book, chapter_pages};
+use book_tests::site::built_book;
 use book_tests::workspace_root;
 use book_tools::Workspace;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const WIDTH: u32 = 1280;
 const HEIGHT: u32 = 900;
@@ -32,21 +34,13 @@ const HEIGHT: u32 = 900;
 const MIN_FIGURE_TEXT_PX: f64 = 11.0;
 
 /// The chapters with a checkpoint quiz: (page, quiz name).
-const QUIZZES: &[(&str, &str)] = &[
+pub(crate) const QUIZZES: &[(&str, &str)] = &[
     ("ch01-loss-functions.html", "ch01"),
     ("ch02-backpropagation.html", "ch02"),
     ("ch03-training-loop.html", "ch03"),
     ("ch04-training-in-practice.html", "ch04"),
     ("ch05-mnist.html", "ch05"),
 ];
-
-/// One browser at a time: `Browser::start` names its profile folder after the process, so the
-/// tests of this file, run on parallel threads, must not start theirs together.
-static ONE_BROWSER: Mutex<()> = Mutex::new(());
-
-fn one_browser() -> MutexGuard<'static, ()> {
-    ONE_BROWSER.lock().unwrap_or_else(PoisonError::into_inner)
-}
 
 /// Presses a key in the page, as a reader would.
 fn press(browser: &mut Browser, key: &str, code: u32) {
@@ -85,7 +79,6 @@ fn click(browser: &mut Browser, selector: &str) {
 
 #[test]
 fn the_stepper_walks_the_trace_with_the_snapshot_numbers() {
-    let _one = one_browser();
     let Some(chromium) = chromium_or_skip("the interactive test") else {
         return;
     };
@@ -299,110 +292,102 @@ fn answer_script(index: usize, choice: Option<usize>, number: Option<&str>) -> S
     )
 }
 
-#[test]
-fn every_checkpoint_grades_right_and_wrong_answers() {
-    let _one = one_browser();
-    let Some(chromium) = chromium_or_skip("the interactive test") else {
-        return;
-    };
+/// The checkpoint checks on the page open in `browser`, freshly loaded from `book` (no
+/// question answered yet): every question of quiz `name` is answered wrong, then right, the
+/// progress line counts them, and a reload keeps it. The page's events up to the reload are
+/// handed over in `events` (the caller collects the rest).
+pub(crate) fn check_checkpoint(
+    browser: &mut Browser,
+    book: &Path,
+    (page, name): (&str, &str),
+    events: &mut Vec<Value>,
+) -> Vec<String> {
     let workspace = Workspace::new(&workspace_root());
-    let book = built_book();
-    let mut browser = Browser::start(&chromium, WIDTH, HEIGHT);
     let mut problems = Vec::new();
-    for &(page, name) in QUIZZES {
-        browser.take_events();
-        browser.navigate(&format!("file://{}/{page}", book.display()));
-        let facts = quiz_facts(name);
-        let questions = browser.evaluate(
-            "[...document.querySelectorAll('.quiz-question')].map(q => ({kind: q.dataset.kind, \
-             answer: q.dataset.answer, choices: q.querySelectorAll('.quiz-choice').length, \
-             hidden: q.querySelector('.quiz-explanation').hidden}))",
-        );
-        let questions = questions.as_array().cloned().unwrap_or_default();
-        if questions.len() != facts.len() || !(3..=6).contains(&questions.len()) {
-            problems.push(format!(
-                "{page}: {} questions shown, {} in book/quizzes/{name}.toml",
-                questions.len(),
-                facts.len()
-            ));
-            continue;
+    let facts = quiz_facts(name);
+    let questions = browser.evaluate(
+        "[...document.querySelectorAll('.quiz-question')].map(q => ({kind: q.dataset.kind, \
+     answer: q.dataset.answer, choices: q.querySelectorAll('.quiz-choice').length, \
+     hidden: q.querySelector('.quiz-explanation').hidden}))",
+    );
+    let questions = questions.as_array().cloned().unwrap_or_default();
+    if questions.len() != facts.len() || !(3..=6).contains(&questions.len()) {
+        problems.push(format!(
+            "{page}: {} questions shown, {} in book/quizzes/{name}.toml",
+            questions.len(),
+            facts.len()
+        ));
+        return problems;
+    }
+    for (index, (question, fact)) in questions.iter().zip(&facts).enumerate() {
+        let label = format!("{page}: question {}", index + 1);
+        if question["hidden"] != true {
+            problems.push(format!("{label}: the answer shows before answering"));
         }
-        for (index, (question, fact)) in questions.iter().zip(&facts).enumerate() {
-            let label = format!("{page}: question {}", index + 1);
-            if question["hidden"] != true {
-                problems.push(format!("{label}: the answer shows before answering"));
+        let answer = question["answer"].as_str().unwrap_or_default().to_string();
+        let (wrong, right) = match (question["kind"].as_str(), fact) {
+            (Some("number"), Some((package, key))) => {
+                let expected = workspace
+                    .facts(package)
+                    .ok()
+                    .and_then(|mut facts| facts.remove(key));
+                if expected.as_deref() != Some(answer.as_str()) {
+                    problems.push(format!(
+                        "{label}: answer {answer}, fact {package} {key} is {expected:?}"
+                    ));
+                }
+                let value: f64 = answer.parse().unwrap_or(0.0);
+                let wrong = format!("{}", value + 1.0);
+                (
+                    answer_script(index, None, Some(&wrong)),
+                    answer_script(index, None, Some(&answer)),
+                )
             }
-            let answer = question["answer"].as_str().unwrap_or_default().to_string();
-            let (wrong, right) = match (question["kind"].as_str(), fact) {
-                (Some("number"), Some((package, key))) => {
-                    let expected = workspace
-                        .facts(package)
-                        .ok()
-                        .and_then(|mut facts| facts.remove(key));
-                    if expected.as_deref() != Some(answer.as_str()) {
-                        problems.push(format!(
-                            "{label}: answer {answer}, fact {package} {key} is {expected:?}"
-                        ));
-                    }
-                    let value: f64 = answer.parse().unwrap_or(0.0);
-                    let wrong = format!("{}", value + 1.0);
-                    (
-                        answer_script(index, None, Some(&wrong)),
-                        answer_script(index, None, Some(&answer)),
-                    )
-                }
-                (Some("choice"), None) => {
-                    let right: usize = answer.parse().unwrap_or(usize::MAX);
-                    let count = question["choices"].as_u64().unwrap_or(0) as usize;
-                    if right >= count {
-                        problems.push(format!("{label}: answer {answer} of {count} choices"));
-                        continue;
-                    }
-                    (
-                        answer_script(index, Some((right + 1) % count), None),
-                        answer_script(index, Some(right), None),
-                    )
-                }
-                other => {
-                    problems.push(format!("{label}: unexpected kind and fact {other:?}"));
+            (Some("choice"), None) => {
+                let right: usize = answer.parse().unwrap_or(usize::MAX);
+                let count = question["choices"].as_u64().unwrap_or(0) as usize;
+                if right >= count {
+                    problems.push(format!("{label}: answer {answer} of {count} choices"));
                     continue;
                 }
-            };
-            let said = browser.evaluate(&wrong);
-            if said["verdict"] != "wrong" || said["explained"] != true {
-                problems.push(format!("{label}: a wrong answer gives {said}"));
+                (
+                    answer_script(index, Some((right + 1) % count), None),
+                    answer_script(index, Some(right), None),
+                )
             }
-            let said = browser.evaluate(&right);
-            if said["verdict"] != "right" || said["explained"] != true {
-                problems.push(format!("{label}: the right answer gives {said}"));
+            other => {
+                problems.push(format!("{label}: unexpected kind and fact {other:?}"));
+                continue;
             }
-            if said["links"].as_array().is_none_or(Vec::is_empty) {
-                problems.push(format!("{label}: the explanation links to no section"));
-            }
+        };
+        let said = browser.evaluate(&wrong);
+        if said["verdict"] != "wrong" || said["explained"] != true {
+            problems.push(format!("{label}: a wrong answer gives {said}"));
         }
-        if name == "ch03" {
-            save_screenshot(&mut browser, ".quiz", "ch03-checkpoint.png");
+        let said = browser.evaluate(&right);
+        if said["verdict"] != "right" || said["explained"] != true {
+            problems.push(format!("{label}: the right answer gives {said}"));
         }
-        let progress = browser.evaluate("document.querySelector('.quiz-progress').textContent");
-        let all = format!("{0} of {0} answered right", questions.len());
-        if !progress.as_str().unwrap_or_default().starts_with(&all) {
-            problems.push(format!("{page}: progress reads {progress}, not `{all}`"));
+        if said["links"].as_array().is_none_or(Vec::is_empty) {
+            problems.push(format!("{label}: the explanation links to no section"));
         }
-        // Collected now: `navigate` waits for a load event newer than the last collection.
-        let mut events = browser.take_events();
-        browser.navigate(&format!("file://{}/{page}", book.display()));
-        let kept = browser.evaluate("document.querySelector('.quiz-progress').textContent");
-        if !kept.as_str().unwrap_or_default().starts_with(&all) {
-            problems.push(format!("{page}: after a reload the progress reads {kept}"));
-        }
-        events.extend(browser.take_events());
-        problems.extend(event_problems(page, &events));
     }
-    assert!(
-        problems.is_empty(),
-        "the checkpoints in the browser:\n{}",
-        problems.join("\n")
-    );
+    if name == "ch03" {
+        save_screenshot(browser, ".quiz", "ch03-checkpoint.png");
+    }
+    let progress = browser.evaluate("document.querySelector('.quiz-progress').textContent");
+    let all = format!("{0} of {0} answered right", questions.len());
+    if !progress.as_str().unwrap_or_default().starts_with(&all) {
+        problems.push(format!("{page}: progress reads {progress}, not `{all}`"));
+    }
+    // Collected now: `navigate` waits for a load event newer than the last collection.
+    events.extend(browser.take_events());
+    browser.navigate(&format!("file://{}/{page}", book.display()));
+    let kept = browser.evaluate("document.querySelector('.quiz-progress').textContent");
+    if !kept.as_str().unwrap_or_default().starts_with(&all) {
+        problems.push(format!("{page}: after a reload the progress reads {kept}"));
+    }
+    problems
 }
 
 /// Every figure's smallest text at its displayed size: (alt text, smallest px, scale).
@@ -441,73 +426,67 @@ const ENLARGE_FIGURE: &str = r#"(() => {
 /// Whether an enlarged figure is open.
 const FIGURE_OPEN: &str = "document.querySelector('.figure-zoom') !== null";
 
-#[test]
-fn figure_text_is_legible_at_its_displayed_size() {
-    let _one = one_browser();
-    let Some(chromium) = chromium_or_skip("the interactive test") else {
-        return;
-    };
-    let book = built_book();
-    let mut browser = Browser::start(&chromium, WIDTH, HEIGHT);
+/// What the figure checks found on one page.
+pub(crate) struct Figures {
+    /// One line per figure (its smallest text) and per enlarged figure.
+    pub(crate) report: Vec<String>,
+    /// Figures with too small text, or that do not enlarge and close.
+    pub(crate) problems: Vec<String>,
+    /// How many figures the page shows.
+    pub(crate) count: usize,
+}
+
+/// The figure checks on the page open in `browser` (at a [`WIDTH`]-px window): every
+/// figure's smallest text at its displayed size, and a click on the last figure enlarges it
+/// within the window, Escape closes it.
+pub(crate) fn check_figures(browser: &mut Browser, page: &str) -> Figures {
     let mut report = Vec::new();
     let mut problems = Vec::new();
-    let mut figures = 0;
-    for page in chapter_pages() {
-        browser.take_events();
-        browser.navigate(&format!("file://{}/{page}", book.display()));
-        let found = browser.evaluate(FIGURE_TEXT);
-        for figure in found.as_array().into_iter().flatten() {
-            figures += 1;
-            let alt = figure["alt"].as_str().unwrap_or_default();
-            let smallest = figure["smallest"].as_f64().unwrap_or(0.0);
-            let short: String = alt.chars().take(60).collect();
-            report.push(format!(
-                "{page}: {smallest:.1} px (scale {:.2}): {short}…",
-                figure["scale"].as_f64().unwrap_or(0.0)
+    let found = browser.evaluate(FIGURE_TEXT);
+    let figures = found.as_array().cloned().unwrap_or_default();
+    for figure in &figures {
+        let alt = figure["alt"].as_str().unwrap_or_default();
+        let smallest = figure["smallest"].as_f64().unwrap_or(0.0);
+        let short: String = alt.chars().take(60).collect();
+        report.push(format!(
+            "{page}: {smallest:.1} px (scale {:.2}): {short}…",
+            figure["scale"].as_f64().unwrap_or(0.0)
+        ));
+        if smallest < MIN_FIGURE_TEXT_PX {
+            problems.push(format!(
+                "{page}: figure `{short}…` shows text at {smallest:.1} px, below \
+                 {MIN_FIGURE_TEXT_PX} px: draw it at the column width \
+                 (bookkit::plot::COLUMN_WIDTH) with text of at least plot::TEXT_SIZE"
             ));
-            if smallest < MIN_FIGURE_TEXT_PX {
-                problems.push(format!(
-                    "{page}: figure `{short}…` shows text at {smallest:.1} px, below \
-                     {MIN_FIGURE_TEXT_PX} px: draw it at the column width \
-                     (bookkit::plot::COLUMN_WIDTH) with text of at least plot::TEXT_SIZE"
-                ));
-            }
         }
-        if found.as_array().is_some_and(|f| !f.is_empty()) {
-            // Click-to-enlarge (theme/figures.js): larger than in the column, within the
-            // window's width, closed by Escape.
-            let zoom = browser.evaluate(ENLARGE_FIGURE);
-            let (shown, enlarged) = (
-                zoom["shown"].as_f64().unwrap_or(0.0),
-                zoom["enlarged"].as_f64().unwrap_or(0.0),
-            );
-            if enlarged <= shown || zoom["fits"] != true || zoom["focused"] != true {
-                problems.push(format!(
-                    "{page}: a click on a figure should enlarge it in the window: {zoom}"
-                ));
-            }
-            press(&mut browser, "Escape", 27);
-            if browser.evaluate(FIGURE_OPEN) != true {
-                report.push(format!(
-                    "{page}: figure enlarged from {shown:.0} px to {enlarged:.0} px, closed by Escape"
-                ));
-            } else {
-                problems.push(format!("{page}: Escape did not close the enlarged figure"));
-            }
-        }
-        problems.extend(event_problems(&page, &browser.take_events()));
     }
-    let _ = writeln!(
-        std::io::stderr(),
-        "smallest figure text on a {WIDTH}-px window:\n{}",
-        report.join("\n")
-    );
-    assert!(figures >= 10, "only {figures} figures found");
-    assert!(
-        problems.is_empty(),
-        "figure text too small:\n{}",
-        problems.join("\n")
-    );
+    if !figures.is_empty() {
+        // Click-to-enlarge (theme/figures.js): larger than in the column, within the
+        // window's width, closed by Escape.
+        let zoom = browser.evaluate(ENLARGE_FIGURE);
+        let (shown, enlarged) = (
+            zoom["shown"].as_f64().unwrap_or(0.0),
+            zoom["enlarged"].as_f64().unwrap_or(0.0),
+        );
+        if enlarged <= shown || zoom["fits"] != true || zoom["focused"] != true {
+            problems.push(format!(
+                "{page}: a click on a figure should enlarge it in the window: {zoom}"
+            ));
+        }
+        press(browser, "Escape", 27);
+        if browser.evaluate(FIGURE_OPEN) != true {
+            report.push(format!(
+                "{page}: figure enlarged from {shown:.0} px to {enlarged:.0} px, closed by Escape"
+            ));
+        } else {
+            problems.push(format!("{page}: Escape did not close the enlarged figure"));
+        }
+    }
+    Figures {
+        report,
+        problems,
+        count: figures.len(),
+    }
 }
 
 #[test]

@@ -124,6 +124,52 @@ pub fn without_print_page_echoes(problems: Vec<String>) -> Vec<String> {
     problems
 }
 
+/// The Rust examples in the doc comments of the `.rs` files under `dir`, as `file:line`: code
+/// blocks in `///` or `//!` comments whose info string names no other language (rustdoc
+/// compiles and runs those as doc tests).
+pub fn doc_examples(dir: &std::path::Path) -> Vec<String> {
+    const RUSTDOC_ATTRIBUTES: &[&str] = &[
+        "",
+        "rust",
+        "ignore",
+        "no_run",
+        "should_panic",
+        "compile_fail",
+        "test_harness",
+        "standalone_crate",
+    ];
+    let mut found = Vec::new();
+    for file in site::files_with_extension(dir, &["rs"]) {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let mut in_block = false;
+        for (number, line) in text.lines().enumerate() {
+            let line = line.trim_start();
+            let Some(doc) = line
+                .strip_prefix("///")
+                .or_else(|| line.strip_prefix("//!"))
+            else {
+                continue;
+            };
+            let Some(info) = doc.trim_start().strip_prefix("```") else {
+                continue;
+            };
+            if in_block {
+                in_block = false;
+                continue;
+            }
+            in_block = true;
+            let rust = info
+                .split([',', ' '])
+                .map(str::trim)
+                .all(|word| RUSTDOC_ATTRIBUTES.contains(&word) || word.starts_with("edition"));
+            if rust {
+                found.push(format!("{}:{}", file.display(), number + 1));
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,5 +193,56 @@ mod tests {
                 ("rust".to_string(), "fn main() {}\n".to_string())
             ]
         );
+    }
+
+    /// A crate whose `[lib]` says `doctest = false` (to spare a rustdoc run per `cargo test`)
+    /// must have no doc examples: they would never run.
+    #[test]
+    fn crates_without_doc_tests_have_no_doc_examples() {
+        let root = workspace_root();
+        let mut crates: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("chapters-code"))
+            .expect("chapters-code exists")
+            .flatten()
+            .map(|entry| entry.path())
+            .collect();
+        crates.push(root.join("tests"));
+        let mut without = 0;
+        let mut problems = Vec::new();
+        for dir in crates {
+            let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+            if !manifest
+                .lines()
+                .any(|l| l.replace(' ', "") == "doctest=false")
+            {
+                continue;
+            }
+            without += 1;
+            let sources = if dir.ends_with("tests") {
+                dir.clone()
+            } else {
+                dir.join("src")
+            };
+            for example in doc_examples(&sources) {
+                problems.push(format!(
+                    "{example}: a doc example, but {} says `doctest = false`: remove that line",
+                    dir.join("Cargo.toml").display()
+                ));
+            }
+        }
+        assert!(without > 0, "no crate turns its doc tests off");
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    #[test]
+    fn doc_examples_are_rust_code_blocks_in_doc_comments() {
+        let dir = std::env::temp_dir().join(format!("doc-examples-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = "//! ```toml\n//! a = 1\n//! ```\n/// ```\n/// f();\n/// ```\n\
+                    /// ```no_run,edition2021\n/// g();\n/// ```\n// ```\nfn f() {}\n";
+        std::fs::write(dir.join("a.rs"), text).unwrap();
+        let found = doc_examples(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let file = dir.join("a.rs").display().to_string();
+        assert_eq!(found, vec![format!("{file}:4"), format!("{file}:7")]);
     }
 }

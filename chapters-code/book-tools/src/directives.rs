@@ -522,24 +522,35 @@ mod tests {
                 let _ = expand_page(&workspace, &page);
                 let _ = find_directives(&page);
             }
+        }
 
-            #[test]
-            fn any_listing_is_included_without_panic(
-                body in tricky(),
-                indent in "[ \t\u{a0}\u{2003}]{0,6}",
-            ) {
-                let (_dir, workspace) = workspace_with_a_secret();
-                let path = _dir.path().join("book/chapters-code/ch01-x/src/any.rs");
-                let text: String = body
-                    .lines()
-                    .map(|line| format!("{indent}{line}\n"))
-                    .collect();
-                std::fs::write(&path, format!("// ANCHOR: a\n{text}// ANCHOR_END: a\n")).unwrap();
-                let page = "{{#code ch01-x/src/any.rs:a}} {{#code ch01-x/src/any.rs}}";
-                prop_assert!(expand_page(&workspace, page).is_ok());
-                let lines: Vec<&str> = text.lines().collect();
-                let _ = dedent(&lines);
-            }
+        /// One workspace for every case (creating a folder tree per case costs more than the
+        /// case itself): each case rewrites the listing's file.
+        #[test]
+        fn any_listing_is_included_without_panic() {
+            let (dir, workspace) = workspace_with_a_secret();
+            let path = dir.path().join("book/chapters-code/ch01-x/src/any.rs");
+            let config = ProptestConfig {
+                cases: 1000,
+                source_file: Some(file!()),
+                ..ProptestConfig::default()
+            };
+            let strategy = (tricky(), "[ \t\u{a0}\u{2003}]{0,6}");
+            proptest::test_runner::TestRunner::new(config)
+                .run(&strategy, |(body, indent)| {
+                    let text: String = body
+                        .lines()
+                        .map(|line| format!("{indent}{line}\n"))
+                        .collect();
+                    std::fs::write(&path, format!("// ANCHOR: a\n{text}// ANCHOR_END: a\n"))
+                        .unwrap();
+                    let page = "{{#code ch01-x/src/any.rs:a}} {{#code ch01-x/src/any.rs}}";
+                    prop_assert!(expand_page(&workspace, page).is_ok());
+                    let lines: Vec<&str> = text.lines().collect();
+                    let _ = dedent(&lines);
+                    Ok(())
+                })
+                .unwrap_or_else(|failure| panic!("{failure}"));
         }
     }
 }

@@ -4,10 +4,11 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use book_tools::LiveServer;
-use book_tools::serve::{RELOAD_SCRIPT_PATH, VERSION_PATH};
+use book_tools::serve::{DEBOUNCE, RELOAD_SCRIPT_PATH, VERSION_PATH};
 
 /// `GET path` on its own connection; the status code and the body.
 fn get(port: u16, path: &str) -> (u16, String) {
@@ -54,9 +55,15 @@ fn serves_concurrently_rebuilds_on_change_and_bumps_the_version() {
     std::fs::write(site.join("other.html"), "<html><body>other</body></html>").unwrap();
     build(&src, &site).unwrap();
 
+    // Every rebuild the server starts is reported on `rebuilds`, with its result.
     let (s, t) = (src.clone(), site.clone());
-    let server = LiveServer::start(&site, 0, std::slice::from_ref(&src), move || build(&s, &t))
-        .expect("the server starts on a free port");
+    let (rebuilt, rebuilds) = mpsc::channel();
+    let server = LiveServer::start(&site, 0, std::slice::from_ref(&src), move || {
+        let result = build(&s, &t);
+        let _ = rebuilt.send(result.clone());
+        result
+    })
+    .expect("the server starts on a free port");
     let port = server.port();
     assert_ne!(port, 0);
 
@@ -95,10 +102,16 @@ fn serves_concurrently_rebuilds_on_change_and_bumps_the_version() {
 
     // The reader edits the page: the book is rebuilt and the version the pages poll changes.
     std::fs::write(src.join("page.md"), "second text").unwrap();
+    let rebuild = rebuilds.recv_timeout(Duration::from_secs(30));
+    assert_eq!(rebuild, Ok(Ok(())), "no rebuild 30 s after the edit");
+    // The version changes just after the rebuild returns.
     let deadline = Instant::now() + Duration::from_secs(30);
     while get(port, VERSION_PATH).1 == "1" {
-        assert!(Instant::now() < deadline, "no rebuild 30 s after the edit");
-        std::thread::sleep(Duration::from_millis(100));
+        assert!(
+            Instant::now() < deadline,
+            "no new version 30 s after the rebuild"
+        );
+        std::thread::sleep(Duration::from_millis(10));
     }
     assert_eq!(server.version(), 2);
     let (status, page) = get(port, "/page.html");
@@ -106,16 +119,39 @@ fn serves_concurrently_rebuilds_on_change_and_bumps_the_version() {
     assert!(page.contains("<p>second text</p>"), "{page}");
     assert!(page.contains("window.bookServeVersion = 2;"), "{page}");
 
-    // Reading a source (as every build does) is not a change.
+    // Reading a source (as every build does) is not a change: no rebuild starts, though a
+    // change would have started one after DEBOUNCE.
     std::fs::read(src.join("page.md")).unwrap();
-    std::thread::sleep(Duration::from_secs(1));
+    let quiet = 2 * DEBOUNCE + Duration::from_millis(200);
+    assert_eq!(
+        rebuilds.recv_timeout(quiet),
+        Err(RecvTimeoutError::Timeout),
+        "reading a source started a rebuild"
+    );
     assert_eq!(get(port, VERSION_PATH).1, "2");
 
     // A failed rebuild keeps the last good build and its version.
     std::fs::remove_file(src.join("page.md")).unwrap();
-    std::thread::sleep(Duration::from_secs(2));
+    let rebuild = rebuilds.recv_timeout(Duration::from_secs(30));
+    assert!(
+        matches!(rebuild, Ok(Err(_))),
+        "removing the page should start a rebuild that fails: {rebuild:?}"
+    );
     assert_eq!(get(port, VERSION_PATH).1, "2");
     assert!(get(port, "/page.html").1.contains("second text"));
+    // The next good rebuild is version 3: the failed one did not count, even late.
+    std::fs::write(src.join("page.md"), "third text").unwrap();
+    assert_eq!(rebuilds.recv_timeout(Duration::from_secs(30)), Ok(Ok(())));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get(port, VERSION_PATH).1 == "2" {
+        assert!(
+            Instant::now() < deadline,
+            "no new version 30 s after the rebuild"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(get(port, VERSION_PATH).1, "3");
+    assert!(get(port, "/page.html").1.contains("third text"));
 
     drop(half);
     server.stop();

@@ -1,8 +1,9 @@
-//! The MNIST data set: where it lives, loading it, and turning it into network inputs.
+//! The MNIST data set: where it lives, loading it, and turning it into network
+//! inputs.
 //!
-//! Images stay as bytes (0–255) in memory: the 60,000 training images take 47 MB that way,
-//! against 376 MB as `f64`. A mini-batch is converted to `f64` pixels in `[0, 1]` (divided by
-//! 255, as the guide does) only when it is needed.
+//! Images stay as bytes (0–255) in memory: the 60,000 training images take 47 MB that
+//! way, against 376 MB as `f64`. A mini-batch is converted to `f64` pixels in `[0,
+//! 1]` (divided by 255, as the guide does) only when it is needed.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -33,7 +34,8 @@ pub const SIDE: usize = 28;
 /// Pixels in an MNIST image: one network input each.
 pub const PIXELS: usize = SIDE * SIDE;
 
-/// `PIXEL_VALUE[p]` is `p / 255`: a table look-up gives the same `f64` as the division.
+/// `PIXEL_VALUE[p]` is `p / 255`: a table look-up gives the same `f64` as the
+/// division.
 const PIXEL_VALUE: [f64; 256] = {
     let mut values = [0.0; 256];
     let mut byte = 0;
@@ -44,15 +46,16 @@ const PIXEL_VALUE: [f64; 256] = {
     values
 };
 
-/// The `data/` folder at the root of the workspace, where `cargo mnist-fetch` puts the files.
+/// The `data/` folder at the root of the workspace, where `cargo mnist-fetch` puts
+/// the files.
 pub fn data_dir() -> PathBuf {
     workspace_root().join("data")
 }
 
 /// The root of the workspace, found at run time: the nearest folder with a workspace
-/// `Cargo.toml` above the crate cargo runs (`CARGO_MANIFEST_DIR`, which `cargo run` and
-/// `cargo test` set) or, without cargo, above the current folder. Never a path frozen in at
-/// compile time, so a copied or moved checkout uses its own `data/`.
+/// `Cargo.toml` above the crate cargo runs (`CARGO_MANIFEST_DIR`, which `cargo run`
+/// and `cargo test` set) or, without cargo, above the current folder. Never a path
+/// frozen in at compile time, so a copied or moved checkout uses its own `data/`.
 pub fn workspace_root() -> PathBuf {
     let start = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
@@ -69,7 +72,8 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Whether all four MNIST files are in [`data_dir`] (their contents are checked on loading).
+/// Whether all four MNIST files are in [`data_dir`] (their contents are checked on
+/// loading).
 pub fn data_present() -> bool {
     let dir = data_dir();
     [TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS]
@@ -77,10 +81,10 @@ pub fn data_present() -> bool {
         .all(|name| dir.join(name).is_file())
 }
 
-/// For tests that need the data: whether it is there. If not, under `CI=true` this fails the
-/// test (CI must run it); otherwise it writes `SKIPPED <test>: …` naming the fetch command
-/// straight to standard error, where `cargo test` shows it (libtest hides an `eprintln!`
-/// of a passing test), and the test returns early.
+/// For tests that need the data: whether it is there. If not, under `CI=true` this
+/// fails the test (CI must run it); otherwise it writes `SKIPPED <test>: …` naming
+/// the fetch command straight to standard error, where `cargo test` shows it (libtest
+/// hides an `eprintln!` of a passing test), and the test returns early.
 ///
 /// # Panics
 /// Without the data under `CI=true`.
@@ -156,14 +160,16 @@ impl From<IdxError> for DataError {
     }
 }
 
-/// Labelled images: `pixels` holds `len()` images of [`PIXELS`] bytes each, row by row.
+/// Labelled images: `pixels` holds `len()` images of [`PIXELS`] bytes each, row by
+/// row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Digits {
     /// All pixels, image after image (0 = background, 255 = ink).
     pub pixels: Vec<u8>,
     /// The digit each image shows.
     pub labels: Vec<u8>,
-    /// The number of classes, the length of a one-hot target: 10, or 5 for digits 0–4.
+    /// The number of classes, the length of a one-hot target: 10, or 5 for digits
+    /// 0–4.
     pub classes: usize,
 }
 
@@ -176,8 +182,8 @@ pub struct Mnist {
     pub test: Digits,
 }
 
-/// The training images cut in two: the images to train on, and the validation images every
-/// decision of the chapter is made on.
+/// The training images cut in two: the images to train on, and the validation images
+/// every decision of the chapter is made on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Split {
     /// The images the network is trained on.
@@ -283,8 +289,8 @@ impl Digits {
 
     // ANCHOR: split
     /// Holds out `count` images for validation: shuffle the positions with numpy's
-    /// `RandomState(seed).permutation(n)`, the first `count` positions (sorted) are the
-    /// validation images, the others (sorted) the images to train on.
+    /// `RandomState(seed).permutation(n)`, the first `count` positions (sorted) are
+    /// the validation images, the others (sorted) the images to train on.
     pub fn split(&self, count: usize, seed: u32) -> Split {
         let order = NumpyRng::seed(seed).permutation(self.len());
         let (validation, train) = order.split_at(count.min(order.len()));
@@ -400,8 +406,9 @@ impl Examples for Inked<'_> {
         self.digits.check(indices)?;
         let images =
             |index: usize| &self.pixels[self.starts[index]..self.starts[index + 1]];
-        // Read one number of every 64 bytes of every image first: those reads do not wait
-        // for each other, so the memory brings all the batch's images in at once.
+        // Read one number of every 64 bytes of every image first: those reads do not
+        // wait for each other, so the memory brings all the batch's images in at
+        // once.
         let first_reads = indices.iter().flat_map(|&i| images(i).iter().step_by(16));
         std::hint::black_box(first_reads.fold(0, |all, &pixel| all | pixel));
         let mut inputs =
@@ -450,7 +457,8 @@ fn read_digits(
 /// Reads the four MNIST files from `dir`.
 ///
 /// # Errors
-/// A one-line [`DataError`] naming the file, the problem and the command that fixes it.
+/// A one-line [`DataError`] naming the file, the problem and the command that fixes
+/// it.
 pub fn load_from(dir: &Path) -> Result<Mnist, DataError> {
     Ok(Mnist {
         train: read_digits(dir, TRAIN_IMAGES, TRAIN_LABELS)?,
@@ -470,8 +478,9 @@ pub fn mnist() -> Result<&'static Mnist, String> {
         .map_err(Clone::clone)
 }
 
-/// The chapter's data for the digits below some number of classes: the official training
-/// images split into training and validation images, and the official test images.
+/// The chapter's data for the digits below some number of classes: the official
+/// training images split into training and validation images, and the official test
+/// images.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Project {
     /// The training images, with the validation images held out.
@@ -481,9 +490,10 @@ pub struct Project {
 }
 
 impl Project {
-    /// Keeps the digits below `classes` of `mnist` and holds out [`VALIDATION_0_4`] (for 5
-    /// classes or fewer) or [`VALIDATION_ALL`] training images, shuffled with [`SPLIT_SEED`].
-    /// Takes `mnist` whole so that the full training set is freed before the split is made.
+    /// Keeps the digits below `classes` of `mnist` and holds out [`VALIDATION_0_4`]
+    /// (for 5 classes or fewer) or [`VALIDATION_ALL`] training images, shuffled with
+    /// [`SPLIT_SEED`]. Takes `mnist` whole so that the full training set is freed
+    /// before the split is made.
     pub fn new(mnist: Mnist, classes: usize) -> Self {
         let count = if classes <= 5 {
             VALIDATION_0_4

@@ -84,10 +84,14 @@ fn read_dir(dir: &Path) -> Vec<PathBuf> {
 
 /// Whether `python3` with pip can be run here; if not, the test says so (and fails on CI).
 fn python_with_pip() -> bool {
-    let ok = Command::new("python3")
-        .args(["-m", "pip", "--version"])
-        .output()
-        .is_ok_and(|output| output.status.success());
+    // Asked once per test process (starting pip takes a third of a second).
+    static FOUND: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let ok = *FOUND.get_or_init(|| {
+        Command::new("python3")
+            .args(["-m", "pip", "--version"])
+            .output()
+            .is_ok_and(|output| output.status.success())
+    });
     if !ok {
         assert!(
             std::env::var_os("CI").is_none_or(|ci| ci != "true"),
@@ -244,7 +248,7 @@ fn stalled_fetch(workspace: &Workspace) -> (Child, TcpListener) {
                 break;
             }
             Err(_) if Instant::now() < deadline => {
-                std::thread::sleep(Duration::from_millis(50))
+                std::thread::sleep(Duration::from_millis(10))
             }
             Err(error) => panic!("pip never connected to the index: {error}"),
         }
@@ -259,7 +263,7 @@ fn wait_with_timeout(child: &mut Child, limit: Duration) -> std::process::ExitSt
             return status;
         }
         assert!(Instant::now() < deadline, "the fetcher did not stop");
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 
@@ -269,45 +273,54 @@ fn an_interrupted_fetch_stops_pip_and_leaves_nothing_behind() {
     if !python_with_pip() {
         return;
     }
-    // SIGINT as Ctrl-C, SIGTERM as `kill`, SIGKILL as `kill -9` of the fetcher.
-    for signal in ["INT", "TERM", "KILL"] {
-        let workspace = Workspace::new();
-        let (mut child, _index) = stalled_fetch(&workspace);
-        let root = workspace.root().display().to_string();
+    // SIGINT as Ctrl-C, SIGTERM as `kill`, SIGKILL as `kill -9` of the fetcher: three
+    // fetches at once, each in its own workspace.
+    std::thread::scope(|scope| {
+        for signal in ["INT", "TERM", "KILL"] {
+            scope.spawn(move || interrupt_a_fetch(signal));
+        }
+    });
+}
+
+/// Starts a fetch, sends it SIG`signal` while pip downloads, and checks that the fetcher
+/// stops, says so (unless killed), and that its script, pip and their files are gone.
+#[cfg(target_os = "linux")]
+fn interrupt_a_fetch(signal: &str) {
+    let workspace = Workspace::new();
+    let (mut child, _index) = stalled_fetch(&workspace);
+    let root = workspace.root().display().to_string();
+    assert!(
+        !workspace.leftovers().is_empty(),
+        "SIG{signal}: the download folder should exist while pip runs"
+    );
+    let sent = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = wait_with_timeout(&mut child, Duration::from_secs(30));
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    if signal != "KILL" {
+        assert_eq!(status.code(), Some(130), "SIG{signal}: {stderr}");
+        assert!(stderr.contains("interrupted"), "SIG{signal}: {stderr}");
+    }
+    // The script and pip end (after SIGKILL the script sees its parent gone).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !processes_mentioning(&root).is_empty() || !workspace.leftovers().is_empty()
+    {
         assert!(
-            !workspace.leftovers().is_empty(),
-            "SIG{signal}: the download folder should exist while pip runs"
+            Instant::now() < deadline,
+            "SIG{signal}: still running: {:?}; left behind: {:?}",
+            processes_mentioning(&root),
+            workspace.leftovers()
         );
-        let sent = Command::new("kill")
-            .arg(format!("-{signal}"))
-            .arg(child.id().to_string())
-            .status()
-            .unwrap();
-        assert!(sent.success());
-        let status = wait_with_timeout(&mut child, Duration::from_secs(30));
-        let mut stderr = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut stderr)
-            .unwrap();
-        if signal != "KILL" {
-            assert_eq!(status.code(), Some(130), "SIG{signal}: {stderr}");
-            assert!(stderr.contains("interrupted"), "SIG{signal}: {stderr}");
-        }
-        // The script and pip end (after SIGKILL the script sees its parent gone).
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !processes_mentioning(&root).is_empty()
-            || !workspace.leftovers().is_empty()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "SIG{signal}: still running: {:?}; left behind: {:?}",
-                processes_mentioning(&root),
-                workspace.leftovers()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
