@@ -38,6 +38,8 @@ const SCREENSHOTS: &[(&str, &str, u32)] = &[
         "why-cross-entropy-for-classification",
         2400,
     ),
+    ("ch02-backpropagation.html", "guide-differs-hand-trace-forward", 1000),
+    ("ch05-under-the-hood.html", "only-the-inked-pixels", 2600),
 ];
 
 /// Runs in the page after load: images, links, visible text.
