@@ -38,7 +38,11 @@ const SCREENSHOTS: &[(&str, &str, u32)] = &[
         "why-cross-entropy-for-classification",
         2400,
     ),
-    ("ch02-backpropagation.html", "guide-differs-hand-trace-forward", 1000),
+    (
+        "ch02-backpropagation.html",
+        "guide-differs-hand-trace-forward",
+        1000,
+    ),
     ("ch05-under-the-hood.html", "only-the-inked-pixels", 2600),
 ];
 
