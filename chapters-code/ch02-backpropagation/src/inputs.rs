@@ -123,7 +123,7 @@ impl InputBatch for Array2<f64> {
 /// sparse rows): for row `r`, the columns `columns[starts[r]..starts[r + 1]]` hold
 /// the values `values[starts[r]..starts[r + 1]]`, and every other value of the row is
 /// 0.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SparseRows {
     /// Where each row's entries start, and one past the last entry: `rows + 1`
     /// positions.
@@ -140,6 +140,13 @@ pub struct SparseRows {
 /// compiler keeps in the processor's vector registers. (The block size changes no
 /// result: each sum adds the same terms in the same order.)
 const BLOCK: usize = 64;
+
+impl Default for SparseRows {
+    /// An empty batch of rows of no values.
+    fn default() -> Self {
+        Self::new(0)
+    }
+}
 
 impl SparseRows {
     /// An empty batch of rows that are `width` values wide.
@@ -369,6 +376,13 @@ fn multiply_add(sums: &mut [f64], x: f64, values: &[f64]) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_empty_batch_has_no_rows() {
+        let empty = SparseRows::default();
+        assert_eq!((empty.rows(), empty.stored(), empty.dim()), (0, 0, (0, 0)));
+        assert_eq!(empty.to_dense().map(|d| d.dim()), Ok((0, 0)));
+    }
+
     #[test]
     fn wrong_shapes_and_huge_widths_are_errors() {
         let sparse = SparseRows::from_dense(dense().view());
