@@ -61,10 +61,11 @@ fn check_deltas(
     (rows, columns): (usize, usize),
     deltas: ArrayView2<'_, f64>,
 ) -> Result<(), NetworkError> {
-    let fits = deltas
-        .ncols()
-        .checked_mul(columns)
-        .is_some_and(|size| size <= MAX_PARAMETERS);
+    let fits = columns <= MAX_PARAMETERS
+        && deltas
+            .ncols()
+            .checked_mul(columns)
+            .is_some_and(|size| size <= MAX_PARAMETERS);
     if deltas.nrows() == rows && fits {
         return Ok(());
     }
@@ -401,6 +402,7 @@ mod tests {
         huge.push_row([(usize::MAX - 1, 1.0)]);
         assert!(huge.to_dense().is_err());
         assert!(huge.transposed_times(Array2::zeros((1, 2)).view()).is_err());
+        assert!(huge.transposed_times(Array2::zeros((1, 0)).view()).is_err());
     }
 
     use super::*;
