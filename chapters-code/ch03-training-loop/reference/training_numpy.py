@@ -16,6 +16,8 @@ Prints one line per quantity: name, then the values (repr(), the shortest round-
 ex3_2_lr10.0 is chaotic: its last digits depend on the numpy build and the CPU (the run
 amplifies last-bit differences; numpy 2.4 prints 0.000021 to 0.000023 on different machines),
 so .ci/numpy-check compares it loosely. The committed value is what numpy printed here.
+
+Chapter 4's practice_numpy.py imports this file's Network (the runs only run as a script).
 """
 
 import numpy as np
@@ -77,26 +79,32 @@ def show(name, *values):
     print(name, " ".join(repr(float(v)) for v in values))
 
 
-X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-y = np.array([[0], [1], [1], [0]], dtype=float)
+def main():
+    """Chapter 3's runs, one line each."""
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([[0], [1], [1], [0]], dtype=float)
 
-net = Network([2, 4, 1], seed=42)
-x, target = np.array([1.0, 2.0]), np.array([1.0])
-loss = net.train_step(x, target, 1.0)
-show("train_step_loss", loss)
-show("train_step_prediction", net.forward(x)[0])
-
-net = Network([2, 4, 1], seed=42)
-losses = []
-for step in range(2000):
-    losses.append(sum(net.train_step(xi, yi, 2.0) for xi, yi in zip(X, y)) / len(X))
-show("ex3_1_losses", *(losses[p] for p in [0, 500, 1000, 1500, 1999]))
-show("ex3_1_predictions", *(net.forward(xi)[0] for xi in X))
-
-for lr in [0.1, 0.5, 2.0, 10.0]:
     net = Network([2, 4, 1], seed=42)
+    x, target = np.array([1.0, 2.0]), np.array([1.0])
+    loss = net.train_step(x, target, 1.0)
+    show("train_step_loss", loss)
+    show("train_step_prediction", net.forward(x)[0])
+
+    net = Network([2, 4, 1], seed=42)
+    losses = []
     for step in range(2000):
-        for xi, yi in zip(X, y):
-            net.train_step(xi, yi, lr)
-    final = sum(mse_loss(net.forward(xi), yi) for xi, yi in zip(X, y)) / len(X)
-    show(f"ex3_2_lr{lr}", final)
+        losses.append(sum(net.train_step(xi, yi, 2.0) for xi, yi in zip(X, y)) / len(X))
+    show("ex3_1_losses", *(losses[p] for p in [0, 500, 1000, 1500, 1999]))
+    show("ex3_1_predictions", *(net.forward(xi)[0] for xi in X))
+
+    for lr in [0.1, 0.5, 2.0, 10.0]:
+        net = Network([2, 4, 1], seed=42)
+        for step in range(2000):
+            for xi, yi in zip(X, y):
+                net.train_step(xi, yi, lr)
+        final = sum(mse_loss(net.forward(xi), yi) for xi, yi in zip(X, y)) / len(X)
+        show(f"ex3_2_lr{lr}", final)
+
+
+if __name__ == "__main__":
+    main()

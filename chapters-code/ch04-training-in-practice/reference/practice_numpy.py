@@ -18,63 +18,15 @@ layers, MSE with dL/da = 2(a - t), one update per example), run as the guide's c
 Prints one line per quantity: name, then the values (repr(), the shortest round-trip form).
 """
 
+import pathlib
+import sys
+
 import numpy as np
 
-
-def sigmoid(z):
-    return 1 / (1 + np.exp(-z))
-
-
-def sigmoid_derivative(a):
-    return a * (1 - a)
-
-
-def mse_loss(p, t):
-    return np.mean((p - t) ** 2)
-
-
-class Network:
-    def __init__(self, layer_sizes, seed=42):
-        np.random.seed(seed)
-        self.weights, self.biases = [], []
-        for i in range(len(layer_sizes) - 1):
-            n_in, n_out = layer_sizes[i], layer_sizes[i + 1]
-            self.weights.append(np.random.randn(n_out, n_in) * np.sqrt(2.0 / n_in))
-            self.biases.append(np.zeros(n_out))
-
-    def forward(self, x):
-        self.activations = [x]
-        a = x
-        for W, b in zip(self.weights, self.biases):
-            a = sigmoid(W @ a + b)
-            self.activations.append(a)
-        return a
-
-    def backward(self, target):
-        n = len(self.weights)
-        wg, bg = [None] * n, [None] * n
-        delta = 2 * (self.activations[-1] - target) * sigmoid_derivative(self.activations[-1])
-        for i in range(n - 1, -1, -1):
-            wg[i] = delta.reshape(-1, 1) @ self.activations[i].reshape(1, -1)
-            bg[i] = delta.copy()
-            if i > 0:
-                delta = (self.weights[i].T @ delta).flatten() * sigmoid_derivative(
-                    self.activations[i]
-                )
-        return wg, bg
-
-    def train_step(self, x, target, lr):
-        self.forward(x)
-        loss = mse_loss(self.activations[-1], target)
-        wg, bg = self.backward(target)
-        for i in range(len(self.weights)):
-            self.weights[i] -= lr * wg[i]
-            self.biases[i] -= lr * bg[i]
-        return loss
-
-
-def show(name, *values):
-    print(name, " ".join(repr(float(v)) for v in values))
+# Chapter 4 trains Chapter 3's network, in numpy as in Rust: the same Network class.
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "ch03-training-loop" / "reference"))
+from training_numpy import Network, mse_loss, show  # noqa: E402
 
 
 # The loss curve section.

@@ -373,8 +373,8 @@ pub struct Inked<'a> {
 }
 
 impl<'a> Inked<'a> {
-    /// Finds the inked pixels of every image of `digits`.
-    pub fn new(digits: &'a Digits) -> Self {
+    /// Finds the inked pixels of every image of `digits` ([`Digits::inked`]).
+    fn new(digits: &'a Digits) -> Self {
         let mut inked = Self {
             digits,
             starts: vec![0],
