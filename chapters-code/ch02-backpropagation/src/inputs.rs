@@ -41,6 +41,14 @@ pub trait InputBatch {
         &self,
         deltas: ArrayView2<'_, f64>,
     ) -> Result<Array2<f64>, NetworkError>;
+
+    /// The columns (inputs) that hold a non-zero value in at least one row, in
+    /// increasing order, or `None` when any of them may. In every other column of
+    /// [`transposed_times`](Self::transposed_times), the gradient is exactly 0, so an
+    /// update can skip those weights.
+    fn used_columns(&self) -> Option<Vec<usize>> {
+        None
+    }
 }
 
 /// Checks that `weights` take a row of `inputs` (`columns` values).
@@ -289,13 +297,14 @@ impl InputBatch for SparseRows {
         let Some(by_input) = weights.t().to_slice() else {
             return self.to_dense()?.times_transposed(weights);
         };
-        let mut z = Vec::with_capacity(self.rows() * outputs);
-        for r in 0..self.rows() {
+        let mut z = Array2::zeros((self.rows(), outputs));
+        for (r, mut out) in z.rows_mut().into_iter().enumerate() {
             // Row r of Z: Σ over the inked inputs k of x_k · (column k of W).
             let terms = self.row(r).map(|(k, x)| (k * outputs, x));
-            block_sums(terms, by_input, outputs, &mut z);
+            let out = out.as_slice_mut().ok_or_else(|| self.mismatch())?;
+            block_sums(terms, by_input, out);
         }
-        Array2::from_shape_vec((self.rows(), outputs), z).map_err(|_| self.mismatch())
+        Ok(z)
     }
 
     fn transposed_times(
@@ -310,33 +319,43 @@ impl InputBatch for SparseRows {
         let (starts, entries) = self.by_column();
         // Built column by column: column k of the gradient is Σ over the rows r that
         // have a value x in column k of x · (row r of Δ). Columns that no row touches
-        // are zero.
-        let mut gradient = Vec::with_capacity(self.width * outputs);
-        for k in 0..self.width {
-            let column = &entries[starts[k]..starts[k + 1]];
-            if column.is_empty() {
-                gradient.resize(gradient.len() + outputs, 0.0);
-                continue;
+        // stay zero.
+        let mut gradient = vec![0.0; self.width * outputs];
+        if outputs > 0 {
+            for (k, out) in gradient.chunks_exact_mut(outputs).enumerate() {
+                let column = &entries[starts[k]..starts[k + 1]];
+                if !column.is_empty() {
+                    let terms = column.iter().map(|&(r, x)| (r * outputs, x));
+                    block_sums(terms, deltas_by_row, out);
+                }
             }
-            let terms = column.iter().map(|&(r, x)| (r * outputs, x));
-            block_sums(terms, deltas_by_row, outputs, &mut gradient);
         }
         Array2::from_shape_vec((outputs, self.width).f(), gradient)
             .map_err(|_| self.mismatch())
+    }
+
+    fn used_columns(&self) -> Option<Vec<usize>> {
+        let mut used = vec![false; self.width];
+        for &column in &self.columns {
+            if let Some(used) = used.get_mut(column as usize) {
+                *used = true;
+            }
+        }
+        Some((0..self.width).filter(|&k| used[k]).collect())
     }
 }
 // ANCHOR_END: sparse_products
 
 // ANCHOR: block_sums
-/// Appends `Σ x · source[start..start + width]` over the `(start, x)` of `terms` to
-/// `out`: one row of a product. The sums are kept [`BLOCK`] at a time in a fixed-size
-/// array, which the compiler keeps in vector registers.
+/// Writes `Σ x · source[start..start + out.len()]` over the `(start, x)` of `terms`
+/// to `out`: one row of a product. The sums are kept [`BLOCK`] at a
+/// time in a fixed-size array, which the compiler keeps in vector registers.
 fn block_sums(
     terms: impl Iterator<Item = (usize, f64)> + Clone,
     source: &[f64],
-    width: usize,
-    out: &mut Vec<f64>,
+    out: &mut [f64],
 ) {
+    let width = out.len();
     for block in (0..width).step_by(BLOCK) {
         let mut sums = [0.0; BLOCK];
         if width - block >= BLOCK {
@@ -350,7 +369,7 @@ fn block_sums(
                     }
                 }
             }
-            out.extend_from_slice(&sums);
+            out[block..block + BLOCK].copy_from_slice(&sums);
         } else {
             let rest = width - block;
             for (start, x) in terms.clone() {
@@ -359,7 +378,7 @@ fn block_sums(
                     multiply_add(&mut sums[..rest], x, values);
                 }
             }
-            out.extend_from_slice(&sums[..rest]);
+            out[block..].copy_from_slice(&sums[..rest]);
         }
     }
 }

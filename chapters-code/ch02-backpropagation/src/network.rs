@@ -163,20 +163,34 @@ impl Gradients {
 
     /// Whether every gradient is a finite number (no NaN, no infinity).
     pub fn is_finite(&self) -> bool {
+        self.is_finite_in(None)
+    }
+
+    /// Whether every gradient is a finite number, looking at the first layer's weight
+    /// gradient only in the input columns `first_columns` when they are given (the
+    /// others are known to be 0: see [`InputBatch::used_columns`]).
+    pub fn is_finite_in(&self, first_columns: Option<&[usize]>) -> bool {
         // A fold without an early exit: the compiler turns it into vector instructions.
-        let finite =
-            |values: &[f64]| values.iter().fold(true, |all, g| all & g.is_finite());
-        let weights = self
-            .weights
-            .iter()
-            .map(|w| match w.as_slice_memory_order() {
-                Some(values) => finite(values),
-                None => w.iter().all(|g| g.is_finite()),
+        let finite = |values: ArrayView1<'_, f64>| match values
+            .as_slice_memory_order()
+        {
+            Some(values) => values.iter().fold(true, |all, g| all & g.is_finite()),
+            None => values.iter().all(|g| g.is_finite()),
+        };
+        let weights =
+            self.weights.iter().enumerate().map(|(i, w)| {
+                match first_columns.filter(|_| i == 0) {
+                    Some(columns) => columns
+                        .iter()
+                        .filter(|&&k| k < w.ncols())
+                        .all(|&k| finite(w.column(k))),
+                    None => match w.as_slice_memory_order() {
+                        Some(values) => finite(ArrayView1::from(values)),
+                        None => w.iter().all(|g| g.is_finite()),
+                    },
+                }
             });
-        let biases = self.biases.iter().map(|b| match b.as_slice_memory_order() {
-            Some(values) => finite(values),
-            None => b.iter().all(|g| g.is_finite()),
-        });
+        let biases = self.biases.iter().map(|b| finite(b.view()));
         weights.chain(biases).fold(true, |all, layer| all & layer)
     }
 

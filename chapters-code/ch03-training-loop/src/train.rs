@@ -14,7 +14,7 @@ use crate::data::Dataset;
 use ch02_backpropagation::{
     Activation, Gradients, InputBatch, Loss, Network, NetworkError,
 };
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView, ArrayView2, ArrayViewMut, Dimension};
 
 /// What went wrong while training.
 #[derive(Debug, Clone, PartialEq)]
@@ -381,13 +381,16 @@ pub fn train_batch(
     }
     let deltas = loss.output_deltas(outputs, targets);
     let sum = net.backward_layers(inputs, &activations, deltas)?; // 3. backward pass
-    if !sum.is_finite() {
+    // Inputs no example uses have zero gradients: the update skips their weights.
+    let used = inputs.used_columns();
+    if !sum.is_finite_in(used.as_deref()) {
         return Err(TrainError::NonFinite {
             step,
             loss: f64::NAN,
         });
     }
-    apply_mean(net, &sum, inputs.dim().0, learning_rate); // 4. update
+    let count = inputs.dim().0;
+    apply_mean(net, &sum, used.as_deref(), count, learning_rate); // 4. update
     Ok(batch_loss)
 }
 // ANCHOR_END: train_batch
@@ -428,29 +431,49 @@ fn check_targets(
 
 /// Gradient descent along the mean of summed gradients: every parameter `p` becomes
 /// `p - rate · (g / count)` (a division, as numpy does, not a reciprocal), in one pass.
-fn apply_mean(net: &mut Network, sum: &Gradients, count: usize, learning_rate: f64) {
+/// The first layer's weights move only in the input columns `first_columns` when they
+/// are given: in the others the gradient is 0 and `p - rate · (0 / count)` is `p`.
+fn apply_mean(
+    net: &mut Network,
+    sum: &Gradients,
+    first_columns: Option<&[usize]>,
+    count: usize,
+    learning_rate: f64,
+) {
     let (weights, biases) = net.parameters_mut();
-    let pairs = weights
-        .iter_mut()
-        .zip(&sum.weights)
-        .map(|(w, g)| (w.view_mut(), g.view()));
-    let bias_pairs = biases.iter_mut().zip(&sum.biases).map(|(b, g)| {
-        (
-            b.view_mut().insert_axis(Axis(0)),
-            g.view().insert_axis(Axis(0)),
-        )
-    });
-    for (p, g) in pairs.chain(bias_pairs) {
-        let zip = ndarray::Zip::from(p).and(g);
-        if count.is_power_of_two() {
-            // g · (1/count) is exactly g / count here (both are that quotient rounded once:
-            // 1/count is a power of two, exact), and a multiplication is far faster.
-            let inverse = 1.0 / count as f64;
-            zip.for_each(|p, &g| *p -= learning_rate * (g * inverse));
-        } else {
-            let count = count as f64;
-            zip.for_each(|p, &g| *p -= learning_rate * (g / count));
+    for (i, (w, g)) in weights.iter_mut().zip(&sum.weights).enumerate() {
+        match first_columns.filter(|_| i == 0) {
+            Some(columns) => {
+                let width = w.ncols();
+                for &k in columns.iter().filter(|&&k| k < width) {
+                    descend(w.column_mut(k), g.column(k), count, learning_rate);
+                }
+            }
+            None => descend(w.view_mut(), g.view(), count, learning_rate),
         }
+    }
+    for (b, g) in biases.iter_mut().zip(&sum.biases) {
+        descend(b.view_mut(), g.view(), count, learning_rate);
+    }
+}
+
+/// `p -= rate · (g / count)` for every parameter `p` of `parameters` and its summed
+/// gradient `g`.
+fn descend<D: Dimension>(
+    parameters: ArrayViewMut<'_, f64, D>,
+    gradients: ArrayView<'_, f64, D>,
+    count: usize,
+    learning_rate: f64,
+) {
+    let zip = ndarray::Zip::from(parameters).and(gradients);
+    if count.is_power_of_two() {
+        // g · (1/count) is exactly g / count here (both are that quotient rounded once:
+        // 1/count is a power of two, exact), and a multiplication is far faster.
+        let inverse = 1.0 / count as f64;
+        zip.for_each(|p, &g| *p -= learning_rate * (g * inverse));
+    } else {
+        let count = count as f64;
+        zip.for_each(|p, &g| *p -= learning_rate * (g / count));
     }
 }
 
@@ -576,6 +599,53 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn an_update_skips_only_the_inputs_no_example_uses() {
+        use ch02_backpropagation::SparseRows;
+        let dense = ndarray::array![
+            [0.0, 0.5, 0.0, 0.0, 1.0],
+            [0.0, 0.25, 0.0, 0.0, 0.0],
+            [0.0, 0.0, 0.0, 2.0, 0.0]
+        ];
+        let sparse = SparseRows::from_dense(dense.view());
+        assert_eq!(sparse.used_columns(), Some(vec![1, 3, 4]));
+        let targets = ndarray::array![[1.0], [0.0], [1.0]];
+        let start = Network::new(&[5, 3, 1], 7).expect("a small network");
+        let (mut by_dense, mut by_sparse) = (start.clone(), start.clone());
+        train_batch(
+            &mut by_dense,
+            &dense,
+            targets.view(),
+            &MeanSquaredError,
+            0.5,
+            0,
+        )
+        .expect("a dense step");
+        train_batch(
+            &mut by_sparse,
+            &sparse,
+            targets.view(),
+            &MeanSquaredError,
+            0.5,
+            0,
+        )
+        .expect("a sparse step");
+        let (w0, w_dense, w_sparse) = (
+            &start.weights()[0],
+            &by_dense.weights()[0],
+            &by_sparse.weights()[0],
+        );
+        for k in 0..5 {
+            let moved = w_sparse.column(k) != w0.column(k);
+            assert_eq!(moved, [1, 3, 4].contains(&k), "column {k}");
+            for (a, b) in w_sparse.column(k).iter().zip(w_dense.column(k)) {
+                assert!((a - b).abs() <= 1e-15, "column {k}: {a} against {b}");
+            }
+        }
+        let second = by_sparse.weights()[1].iter().zip(&by_dense.weights()[1]);
+        assert!(second.into_iter().all(|(a, b)| (a - b).abs() <= 1e-15));
     }
 
     fn xor() -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
