@@ -11,6 +11,8 @@
 //! term that is exactly zero changes no sum (only the order in which the other terms
 //! are added can differ from a dense product's, which moves the last bits).
 
+use std::sync::OnceLock;
+
 use ndarray::{Array2, ArrayView2, ShapeBuilder};
 
 use crate::network::{MAX_PARAMETERS, NetworkError};
@@ -132,7 +134,7 @@ impl InputBatch for Array2<f64> {
 /// sparse rows): for row `r`, the columns `columns[starts[r]..starts[r + 1]]` hold
 /// the values `values[starts[r]..starts[r + 1]]`, and every other value of the row is
 /// 0.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct SparseRows {
     /// Where each row's entries start, and one past the last entry: `rows + 1`
     /// positions.
@@ -143,6 +145,24 @@ pub struct SparseRows {
     values: Vec<f64>,
     /// How many values a row has, zeros included.
     width: usize,
+    /// The same entries by column, made when first needed.
+    by_column: OnceLock<ByColumn>,
+}
+
+/// The entries of a [`SparseRows`] by column: for column `k`, the `(row, value)`
+/// entries `entries[starts[k]..starts[k + 1]]`, in row order.
+#[derive(Debug, Clone, PartialEq)]
+struct ByColumn {
+    starts: Vec<usize>,
+    entries: Vec<(usize, f64)>,
+}
+
+impl PartialEq for SparseRows {
+    /// The same rows of the same values (however far each has been indexed).
+    fn eq(&self, other: &Self) -> bool {
+        (&self.starts, &self.columns, &self.values, self.width)
+            == (&other.starts, &other.columns, &other.values, other.width)
+    }
 }
 
 /// How many outputs the sparse products compute at once: a block of sums that the
@@ -165,6 +185,7 @@ impl SparseRows {
             columns: Vec::new(),
             values: Vec::new(),
             width,
+            by_column: OnceLock::new(),
         }
     }
 
@@ -179,6 +200,7 @@ impl SparseRows {
             columns: Vec::with_capacity(reserve(stored)),
             values: Vec::with_capacity(reserve(stored)),
             width,
+            by_column: OnceLock::new(),
         }
     }
 
@@ -204,6 +226,15 @@ impl SparseRows {
             }
         }
         self.starts.push(self.values.len());
+        self.by_column.take();
+    }
+
+    /// The same batch with its entries also indexed by column (which the weight
+    /// gradient reads them by), so that a thread preparing batches ahead of training
+    /// can do that work too.
+    pub fn with_column_index(self) -> Self {
+        self.by_column();
+        self
     }
 
     /// The number of rows.
@@ -258,9 +289,18 @@ impl SparseRows {
             .zip(self.values[range].iter().copied())
     }
 
+    /// The entries by column, indexed on the first call; `None` for rows wider than
+    /// [`MAX_PARAMETERS`] (too wide to index).
+    fn by_column(&self) -> Option<&ByColumn> {
+        if self.width > MAX_PARAMETERS {
+            return None;
+        }
+        Some(self.by_column.get_or_init(|| self.index_columns()))
+    }
+
     /// The same entries by column: for every column, its `(row, value)` entries in
     /// row order.
-    fn by_column(&self) -> (Vec<usize>, Vec<(usize, f64)>) {
+    fn index_columns(&self) -> ByColumn {
         let mut starts = vec![0; self.width + 1];
         for &column in &self.columns {
             starts[column as usize + 1] += 1;
@@ -276,7 +316,7 @@ impl SparseRows {
                 next[column] += 1;
             }
         }
-        (starts, entries)
+        ByColumn { starts, entries }
     }
 }
 
@@ -316,7 +356,9 @@ impl InputBatch for SparseRows {
         let Some(deltas_by_row) = deltas.to_slice() else {
             return self.to_dense()?.transposed_times(deltas);
         };
-        let (starts, entries) = self.by_column();
+        let Some(ByColumn { starts, entries }) = self.by_column() else {
+            return Err(self.mismatch());
+        };
         // Built column by column: column k of the gradient is Σ over the rows r that
         // have a value x in column k of x · (row r of Δ). Columns that no row touches
         // stay zero.
@@ -335,13 +377,12 @@ impl InputBatch for SparseRows {
     }
 
     fn used_columns(&self) -> Option<Vec<usize>> {
-        let mut used = vec![false; self.width];
-        for &column in &self.columns {
-            if let Some(used) = used.get_mut(column as usize) {
-                *used = true;
-            }
-        }
-        Some((0..self.width).filter(|&k| used[k]).collect())
+        let starts = &self.by_column()?.starts;
+        Some(
+            (0..self.width)
+                .filter(|&k| starts[k + 1] > starts[k])
+                .collect(),
+        )
     }
 }
 // ANCHOR_END: sparse_products
@@ -420,6 +461,8 @@ mod tests {
         let mut huge = SparseRows::with_capacity(usize::MAX, usize::MAX, usize::MAX);
         huge.push_row([(usize::MAX - 1, 1.0)]);
         assert!(huge.to_dense().is_err());
+        assert_eq!(huge.used_columns(), None, "too wide to index");
+        let huge = huge.with_column_index();
         assert!(huge.transposed_times(Array2::zeros((1, 2)).view()).is_err());
         assert!(huge.transposed_times(Array2::zeros((1, 0)).view()).is_err());
     }
@@ -433,6 +476,21 @@ mod tests {
             [0.0, 0.0, 0.0, 0.0],
             [0.25, 0.0, 0.0, 2.0]
         ]
+    }
+
+    #[test]
+    fn the_column_index_follows_the_rows() {
+        let mut sparse = SparseRows::from_dense(dense().view()).with_column_index();
+        assert_eq!(sparse, SparseRows::from_dense(dense().view()));
+        assert_eq!(sparse.used_columns(), Some(vec![0, 1, 3]));
+        sparse.push_row([(2, 4.0)]);
+        assert_eq!(sparse.used_columns(), Some(vec![0, 1, 2, 3]));
+        let deltas = Array2::from_shape_fn((4, 2), |(r, j)| (r + j) as f64);
+        let dense = sparse.to_dense().expect("small");
+        assert_eq!(
+            sparse.transposed_times(deltas.view()),
+            dense.transposed_times(deltas.view())
+        );
     }
 
     #[test]

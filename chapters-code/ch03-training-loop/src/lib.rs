@@ -27,8 +27,8 @@ pub use solutions as exercises;
 pub mod exercises;
 
 pub use train::{
-    Examples, TrainError, check_learning_rate, mean_loss, train_batch, train_epoch,
-    train_pass, train_passes, train_step,
+    BatchStep, Examples, TrainError, check_learning_rate, each_batch_in_turn,
+    mean_loss, train_batch, train_epoch, train_pass, train_passes, train_step,
 };
 
 #[cfg(feature = "book")]

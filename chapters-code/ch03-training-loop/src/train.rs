@@ -341,11 +341,10 @@ pub fn train_epoch(
     }
     let order = rng.permutation(data.len());
     let mut total_loss = 0.0;
-    for (step, indices) in order.chunks(batch_size).enumerate() {
-        let (inputs, targets) = data.batch(indices)?;
-        total_loss +=
-            train_batch(net, &inputs, targets.view(), loss, learning_rate, step)?;
-    }
+    data.for_each_batch(&order, batch_size, &mut |step, inputs, targets| {
+        total_loss += train_batch(net, inputs, targets, loss, learning_rate, step)?;
+        Ok(())
+    })?;
     Ok(total_loss / data.len() as f64)
 }
 // ANCHOR_END: train_epoch
@@ -500,8 +499,51 @@ pub trait Examples {
         &self,
         indices: &[usize],
     ) -> Result<(Self::Inputs, Array2<f64>), TrainError>;
+
+    /// Calls `step` with each mini-batch of `order`, `batch_size` examples at a time
+    /// (the last batch may be smaller), in order, with its position; stops at the first
+    /// error. By default each batch is made just before its step ([`each_batch_in_turn`]);
+    /// examples may instead make the next batches meanwhile, on another thread.
+    ///
+    /// # Errors
+    /// [`TrainError::ZeroBatchSize`], the errors of [`batch`](Self::batch), and the
+    /// first error of `step`.
+    fn for_each_batch(
+        &self,
+        order: &[usize],
+        batch_size: usize,
+        step: &mut BatchStep<'_, Self::Inputs>,
+    ) -> Result<(), TrainError> {
+        each_batch_in_turn(self, order, batch_size, step)
+    }
 }
 // ANCHOR_END: examples
+
+/// What [`Examples::for_each_batch`] calls for each mini-batch: its position, its inputs
+/// and its targets.
+pub type BatchStep<'a, Inputs> =
+    dyn FnMut(usize, &Inputs, ArrayView2<'_, f64>) -> Result<(), TrainError> + 'a;
+
+/// [`Examples::for_each_batch`] on one thread: makes each batch, then calls `step` with
+/// it.
+///
+/// # Errors
+/// As [`Examples::for_each_batch`].
+pub fn each_batch_in_turn<E: Examples + ?Sized>(
+    examples: &E,
+    order: &[usize],
+    batch_size: usize,
+    step: &mut BatchStep<'_, E::Inputs>,
+) -> Result<(), TrainError> {
+    if batch_size == 0 {
+        return Err(TrainError::ZeroBatchSize);
+    }
+    for (position, indices) in order.chunks(batch_size).enumerate() {
+        let (inputs, targets) = examples.batch(indices)?;
+        step(position, &inputs, targets.view())?;
+    }
+    Ok(())
+}
 
 impl Examples for Dataset {
     type Inputs = Array2<f64>;

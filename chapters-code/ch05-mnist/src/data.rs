@@ -7,13 +7,14 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{OnceLock, mpsc};
+use std::thread;
 
 use ndarray::Array2;
 
 use bookkit::NumpyRng;
 use ch02_backpropagation::SparseRows;
-use ch03_training_loop::{Examples, TrainError};
+use ch03_training_loop::{BatchStep, Examples, TrainError, each_batch_in_turn};
 
 use crate::idx::{self, IdxError};
 
@@ -421,8 +422,62 @@ impl Examples for Inked<'_> {
         }
         Ok((inputs, self.digits.targets(indices)))
     }
+
+    /// Makes the batches on a second thread, ahead of training, each with its column
+    /// index (which the weight gradient needs): training then only waits for a batch
+    /// that is not ready yet. The batches are the same, in the same order. They are
+    /// handed over about [`EXAMPLES_AHEAD`] examples at a time, since waking a
+    /// waiting thread costs about as much as making a small batch.
+    fn for_each_batch(
+        &self,
+        order: &[usize],
+        batch_size: usize,
+        step: &mut BatchStep<'_, SparseRows>,
+    ) -> Result<(), TrainError> {
+        if batch_size == 0 {
+            return Err(TrainError::ZeroBatchSize);
+        }
+        thread::scope(|scope| {
+            let (sender, groups) = mpsc::sync_channel(1);
+            let group_size = batch_size * (EXAMPLES_AHEAD / batch_size).max(1);
+            let maker = thread::Builder::new().name("batches".into()).spawn_scoped(
+                scope,
+                move || {
+                    for group in order.chunks(group_size) {
+                        let batches: Vec<_> = group
+                            .chunks(batch_size)
+                            .map(|indices| {
+                                let (inputs, targets) = self.batch(indices)?;
+                                Ok::<_, TrainError>((
+                                    inputs.with_column_index(),
+                                    targets,
+                                ))
+                            })
+                            .collect();
+                        if sender.send(batches).is_err() {
+                            break; // training stopped
+                        }
+                    }
+                },
+            );
+            if maker.is_err() {
+                // No thread to be had: make each batch in turn instead.
+                return each_batch_in_turn(self, order, batch_size, step);
+            }
+            let batches = groups.into_iter().flatten();
+            for (position, batch) in batches.enumerate() {
+                let (inputs, targets) = batch?;
+                step(position, &inputs, targets.view())?;
+            }
+            Ok(())
+        })
+    }
 }
 // ANCHOR_END: inked
+
+/// How many examples' batches [`Inked`] makes ahead of training and hands over at
+/// once (at least one batch).
+pub const EXAMPLES_AHEAD: usize = 512;
 
 fn read_digits(
     dir: &Path,
@@ -540,6 +595,73 @@ mod tests {
             labels: vec![7, 3, 0],
             classes: 10,
         }
+    }
+
+    /// A batch as a step saw it: its position, its inputs as a matrix, its targets.
+    type Seen = (usize, Array2<f64>, Array2<f64>);
+
+    /// The batches `for_each_batch` hands to its step.
+    fn batches_of(
+        examples: &(impl Examples<Inputs = SparseRows> + ?Sized),
+        order: &[usize],
+        batch_size: usize,
+    ) -> Result<Vec<Seen>, TrainError> {
+        let mut seen = Vec::new();
+        examples.for_each_batch(
+            order,
+            batch_size,
+            &mut |position, inputs, targets| {
+                let dense = inputs.to_dense().map_err(TrainError::from)?;
+                seen.push((position, dense, targets.to_owned()));
+                Ok(())
+            },
+        )?;
+        Ok(seen)
+    }
+
+    #[test]
+    fn batches_made_ahead_are_the_batches_made_in_turn() {
+        let digits = three_examples();
+        let inked = digits.inked();
+        let order: Vec<usize> = (0..1000).map(|i| (i * 7) % 3).collect();
+        for batch_size in [1, 2, 3, 600, 1000, 5000] {
+            let ahead = batches_of(&inked, &order, batch_size).expect("valid");
+            let mut in_turn = Vec::new();
+            each_batch_in_turn(&inked, &order, batch_size, &mut |position, x, t| {
+                let dense = x.to_dense().map_err(TrainError::from)?;
+                in_turn.push((position, dense, t.to_owned()));
+                Ok(())
+            })
+            .expect("valid");
+            assert_eq!(ahead.len(), order.len().div_ceil(batch_size));
+            assert_eq!(ahead, in_turn, "batch size {batch_size}");
+        }
+    }
+
+    #[test]
+    fn batches_made_ahead_stop_at_the_first_error() {
+        let digits = three_examples();
+        let inked = digits.inked();
+        let error = batches_of(&inked, &[0, 1], 0).expect_err("no batch size");
+        assert!(matches!(error, TrainError::ZeroBatchSize), "{error}");
+        let error = batches_of(&inked, &[0, 1, 2, 3, 0], 2).expect_err("no image 3");
+        assert!(
+            error.to_string().contains("image 3 does not exist"),
+            "{error}"
+        );
+        let order = vec![0; 100_000];
+        let mut steps = 0;
+        let error = inked
+            .for_each_batch(&order, 1, &mut |position, _, _| {
+                steps += 1;
+                match position {
+                    5 => Err(TrainError::EmptyData),
+                    _ => Ok(()),
+                }
+            })
+            .expect_err("the step fails at batch 5");
+        assert!(matches!(error, TrainError::EmptyData), "{error}");
+        assert_eq!(steps, 6, "no step after the failing one");
     }
 
     #[test]

@@ -676,6 +676,17 @@ pub fn facts() -> BookResult<String> {
         .map(|i| train.image(i).iter().filter(|&&byte| byte != 0).count())
         .sum();
     let inked_per_image = inked as f64 / train.len().max(1) as f64;
+    // Pixels inked by at least one image of a batch, over the batches of one shuffle.
+    let batch = GUIDE.batch_size;
+    let order = NumpyRng::seed(GUIDE.seed).permutation(train.len());
+    let used: usize = order
+        .chunks(batch)
+        .map(|images| {
+            let inked = |k: usize| images.iter().any(|&i| train.image(i)[k] != 0);
+            (0..data::PIXELS).filter(|&k| inked(k)).count()
+        })
+        .sum();
+    let inked_per_batch = used as f64 / train.len().div_ceil(batch).max(1) as f64;
     let facts = [
         ("train_0_4", project.split.train.len().to_string()),
         ("inked_per_image", format!("{inked_per_image:.0}")),
@@ -683,6 +694,9 @@ pub fn facts() -> BookResult<String> {
             "inked_percent",
             format!("{:.0}%", 100.0 * inked_per_image / data::PIXELS as f64),
         ),
+        ("inked_per_batch", format!("{inked_per_batch:.0}")),
+        ("guide_batch", GUIDE.batch_size.to_string()),
+        ("examples_ahead", data::EXAMPLES_AHEAD.to_string()),
         ("validation_0_4", project.split.validation.len().to_string()),
         (
             "all_train_0_4",
