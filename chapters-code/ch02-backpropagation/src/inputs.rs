@@ -151,7 +151,7 @@ pub struct SparseRows {
 
 /// The entries of a [`SparseRows`] by column: for column `k`, the `(row, value)`
 /// entries `entries[starts[k]..starts[k + 1]]`, in row order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 struct ByColumn {
     starts: Vec<usize>,
     entries: Vec<(usize, f64)>,
@@ -390,8 +390,8 @@ impl InputBatch for SparseRows {
 
 // ANCHOR: block_sums
 /// Writes `Σ x · source[start..start + out.len()]` over the `(start, x)` of `terms`
-/// to `out`: one row of a product. The sums are kept [`BLOCK`] at a
-/// time in a fixed-size array, which the compiler keeps in vector registers.
+/// to `out`: one row of a product. The sums are kept [`BLOCK`] at a time in a
+/// fixed-size array, which the compiler keeps in vector registers.
 fn block_sums(
     terms: impl Iterator<Item = (usize, f64)> + Clone,
     source: &[f64],

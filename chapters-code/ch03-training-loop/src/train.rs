@@ -643,6 +643,48 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// A step on the inked values only (`SparseRows`) is the step on the matrix: the
+        /// same error, or weights equal to the last bits.
+        #[test]
+        fn a_sparse_step_is_the_dense_step(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    6 => proptest::strategy::Just(0.0),
+                    3 => -2.0..2.0_f64,
+                    1 => proptest::strategy::Just(f64::NAN),
+                    1 => proptest::strategy::Just(1e300),
+                ],
+                1..40,
+            ),
+            width in 1..8_usize,
+            seed in proptest::prelude::any::<u32>(),
+            rate in 0.1..5.0_f64,
+        ) {
+            use ch02_backpropagation::SparseRows;
+            let rows = values.len().div_ceil(width);
+            let dense = Array2::from_shape_fn((rows, width), |(r, k)| {
+                values.get(r * width + k).copied().unwrap_or(0.0)
+            });
+            let sparse = SparseRows::from_dense(dense.view());
+            let targets = Array2::from_shape_fn((rows, 2), |(r, j)| ((r + j) % 2) as f64);
+            let start = Network::new(&[width, 3, 2], seed).expect("small");
+            let (mut by_dense, mut by_sparse) = (start.clone(), start.clone());
+            let mse = &MeanSquaredError;
+            let dense_step = train_batch(&mut by_dense, &dense, targets.view(), mse, rate, 0);
+            let sparse_step =
+                train_batch(&mut by_sparse, &sparse, targets.view(), mse, rate, 0);
+            proptest::prop_assert_eq!(dense_step.is_ok(), sparse_step.is_ok());
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
+            let pairs = by_dense.weights().iter().zip(by_sparse.weights());
+            for (d, s) in pairs {
+                proptest::prop_assert!(d.iter().zip(s).all(|(&a, &b)| close(a, b)));
+            }
+        }
+    }
+
     #[test]
     fn an_update_skips_only_the_inputs_no_example_uses() {
         use ch02_backpropagation::SparseRows;
