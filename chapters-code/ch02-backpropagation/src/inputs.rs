@@ -390,51 +390,57 @@ impl InputBatch for SparseRows {
 
 // ANCHOR: block_sums
 /// Writes `Σ x · source[start..start + out.len()]` over the `(start, x)` of `terms`
-/// to `out`: one row of a product. The sums are kept [`BLOCK`] at a time in a
-/// fixed-size array, which the compiler keeps in vector registers.
+/// to `out`: one row of a product. The sums are kept in fixed-size blocks ([`BLOCK`]
+/// at a time, then 32, 16, … 1 for the last ones), which the compiler keeps in vector
+/// registers from the first term to the last.
 fn block_sums(
     terms: impl Iterator<Item = (usize, f64)> + Clone,
     source: &[f64],
     out: &mut [f64],
 ) {
-    let width = out.len();
-    for block in (0..width).step_by(BLOCK) {
-        let mut sums = [0.0; BLOCK];
-        if width - block >= BLOCK {
-            for (start, x) in terms.clone() {
-                let values = source.get(start + block..start + block + BLOCK);
-                if let Some(values) =
-                    values.and_then(|v| <&[f64; BLOCK]>::try_from(v).ok())
-                {
-                    for (sum, &value) in sums.iter_mut().zip(values) {
-                        *sum += x * value;
-                    }
-                }
-            }
-            out[block..block + BLOCK].copy_from_slice(&sums);
-        } else {
-            let rest = width - block;
-            for (start, x) in terms.clone() {
-                if let Some(values) = source.get(start + block..start + block + rest)
-                {
-                    multiply_add(&mut sums[..rest], x, values);
-                }
-            }
-            out[block..].copy_from_slice(&sums[..rest]);
+    let mut done = 0;
+    while out.len() - done >= BLOCK {
+        done += fixed_block::<BLOCK>(terms.clone(), source, done, out);
+    }
+    for size in [32, 16, 8, 4, 2, 1] {
+        if out.len() - done >= size {
+            done += match size {
+                32 => fixed_block::<32>(terms.clone(), source, done, out),
+                16 => fixed_block::<16>(terms.clone(), source, done, out),
+                8 => fixed_block::<8>(terms.clone(), source, done, out),
+                4 => fixed_block::<4>(terms.clone(), source, done, out),
+                2 => fixed_block::<2>(terms.clone(), source, done, out),
+                _ => fixed_block::<1>(terms.clone(), source, done, out),
+            };
         }
     }
 }
-// ANCHOR_END: block_sums
 
-/// `sums[i] += x · values[i]` for every `i`: a multiplication and an addition, each
-/// rounded (Rust never fuses them), so the sums are the same on every processor,
-/// whatever width of vector instructions the compiler uses for the loop.
-#[inline(always)]
-fn multiply_add(sums: &mut [f64], x: f64, values: &[f64]) {
-    for (sum, &value) in sums.iter_mut().zip(values) {
-        *sum += x * value;
+/// Writes the `N` sums `Σ x · source[start + first..start + first + N]` to
+/// `out[first..first + N]` and returns `N`. Each sum is a multiplication and an
+/// addition per term, each rounded (Rust never fuses them), in the order of the
+/// terms: the same numbers on every processor and at any block size.
+fn fixed_block<const N: usize>(
+    terms: impl Iterator<Item = (usize, f64)>,
+    source: &[f64],
+    first: usize,
+    out: &mut [f64],
+) -> usize {
+    let mut sums = [0.0; N];
+    for (start, x) in terms {
+        let values = source.get(start + first..start + first + N);
+        if let Some(values) = values.and_then(|v| <&[f64; N]>::try_from(v).ok()) {
+            for (sum, &value) in sums.iter_mut().zip(values) {
+                *sum += x * value;
+            }
+        }
     }
+    if let Some(out) = out.get_mut(first..first + N) {
+        out.copy_from_slice(&sums);
+    }
+    N
 }
+// ANCHOR_END: block_sums
 
 #[cfg(test)]
 mod tests {
