@@ -390,9 +390,9 @@ impl InputBatch for SparseRows {
 
 // ANCHOR: block_sums
 /// Writes `Σ x · source[start..start + out.len()]` over the `(start, x)` of `terms`
-/// to `out`: one row of a product. The sums are kept in fixed-size blocks ([`BLOCK`]
-/// at a time, then 32, 16, … 1 for the last ones), which the compiler keeps in vector
-/// registers from the first term to the last.
+/// to `out`: one row of a product. The sums are kept in blocks of a fixed size
+/// ([`BLOCK`] at a time, then smaller ones for the last outputs), which the compiler
+/// keeps in vector registers from the first term to the last.
 fn block_sums(
     terms: impl Iterator<Item = (usize, f64)> + Clone,
     source: &[f64],
@@ -402,17 +402,26 @@ fn block_sums(
     while out.len() - done >= BLOCK {
         done += fixed_block::<BLOCK>(terms.clone(), source, done, out);
     }
-    for size in [32, 16, 8, 4, 2, 1] {
-        if out.len() - done >= size {
-            done += match size {
-                32 => fixed_block::<32>(terms.clone(), source, done, out),
-                16 => fixed_block::<16>(terms.clone(), source, done, out),
-                8 => fixed_block::<8>(terms.clone(), source, done, out),
-                4 => fixed_block::<4>(terms.clone(), source, done, out),
-                2 => fixed_block::<2>(terms.clone(), source, done, out),
-                _ => fixed_block::<1>(terms.clone(), source, done, out),
-            };
-        }
+    // The last outputs (fewer than BLOCK) in blocks of 32, 16, 8, 4, 2 and 1: one
+    // block per bit of their count.
+    let rest = out.len() - done;
+    if rest & 32 != 0 {
+        done += fixed_block::<32>(terms.clone(), source, done, out);
+    }
+    if rest & 16 != 0 {
+        done += fixed_block::<16>(terms.clone(), source, done, out);
+    }
+    if rest & 8 != 0 {
+        done += fixed_block::<8>(terms.clone(), source, done, out);
+    }
+    if rest & 4 != 0 {
+        done += fixed_block::<4>(terms.clone(), source, done, out);
+    }
+    if rest & 2 != 0 {
+        done += fixed_block::<2>(terms.clone(), source, done, out);
+    }
+    if rest & 1 != 0 {
+        fixed_block::<1>(terms, source, done, out);
     }
 }
 
