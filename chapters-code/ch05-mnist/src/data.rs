@@ -427,7 +427,7 @@ impl Examples for Inked<'_> {
     /// index (which the weight gradient needs): training then only waits for a batch
     /// that is not ready yet. The batches are the same, in the same order. They are
     /// handed over about [`EXAMPLES_AHEAD`] examples at a time, since waking a
-    /// waiting thread costs about as much as making a small batch.
+    /// waiting thread is not much cheaper than making a small batch.
     fn for_each_batch(
         &self,
         order: &[usize],
