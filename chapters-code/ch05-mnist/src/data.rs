@@ -600,23 +600,27 @@ mod tests {
     /// A batch as a step saw it: its position, its inputs as a matrix, its targets.
     type Seen = (usize, Array2<f64>, Array2<f64>);
 
+    /// The batches that `walk` (`for_each_batch` or `each_batch_in_turn`) hands to its
+    /// step.
+    fn seen_by(
+        walk: impl FnOnce(&mut BatchStep<'_, SparseRows>) -> Result<(), TrainError>,
+    ) -> Result<Vec<Seen>, TrainError> {
+        let mut seen = Vec::new();
+        walk(&mut |position, inputs, targets| {
+            let dense = inputs.to_dense().map_err(TrainError::from)?;
+            seen.push((position, dense, targets.to_owned()));
+            Ok(())
+        })?;
+        Ok(seen)
+    }
+
     /// The batches `for_each_batch` hands to its step.
     fn batches_of(
         examples: &(impl Examples<Inputs = SparseRows> + ?Sized),
         order: &[usize],
         batch_size: usize,
     ) -> Result<Vec<Seen>, TrainError> {
-        let mut seen = Vec::new();
-        examples.for_each_batch(
-            order,
-            batch_size,
-            &mut |position, inputs, targets| {
-                let dense = inputs.to_dense().map_err(TrainError::from)?;
-                seen.push((position, dense, targets.to_owned()));
-                Ok(())
-            },
-        )?;
-        Ok(seen)
+        seen_by(|step| examples.for_each_batch(order, batch_size, step))
     }
 
     #[test]
@@ -626,13 +630,9 @@ mod tests {
         let order: Vec<usize> = (0..1000).map(|i| (i * 7) % 3).collect();
         for batch_size in [1, 2, 3, 600, 1000, 5000] {
             let ahead = batches_of(&inked, &order, batch_size).expect("valid");
-            let mut in_turn = Vec::new();
-            each_batch_in_turn(&inked, &order, batch_size, &mut |position, x, t| {
-                let dense = x.to_dense().map_err(TrainError::from)?;
-                in_turn.push((position, dense, t.to_owned()));
-                Ok(())
-            })
-            .expect("valid");
+            let in_turn =
+                seen_by(|step| each_batch_in_turn(&inked, &order, batch_size, step))
+                    .expect("valid");
             assert_eq!(ahead.len(), order.len().div_ceil(batch_size));
             assert_eq!(ahead, in_turn, "batch size {batch_size}");
         }
