@@ -13,8 +13,9 @@
 
 use std::sync::OnceLock;
 
-use ndarray::{Array2, ArrayView2, ShapeBuilder};
+use ndarray::{Array2, ArrayView2};
 
+use crate::lines;
 use crate::network::{MAX_PARAMETERS, NetworkError};
 
 /// A batch of inputs, one example per row, as the first layer of a
@@ -363,7 +364,7 @@ impl InputBatch for SparseRows {
         // have a value x in column k of x · (row r of Δ). Columns that no row touches
         // are zero. (Each column is written just before its sums, while it is in the
         // fastest cache, rather than the whole gradient zeroed first.)
-        let mut gradient = Vec::with_capacity(self.width * outputs);
+        let (mut gradient, skip) = lines::vec_on_lines(self.width * outputs);
         for k in 0..self.width {
             let filled = gradient.len();
             gradient.resize(filled + outputs, 0.0);
@@ -373,8 +374,8 @@ impl InputBatch for SparseRows {
                 block_sums(terms, deltas_by_row, &mut gradient[filled..]);
             }
         }
-        Array2::from_shape_vec((outputs, self.width).f(), gradient)
-            .map_err(|_| self.mismatch())
+        lines::column_major_from(gradient, skip, (outputs, self.width))
+            .ok_or_else(|| self.mismatch())
     }
 
     fn used_columns(&self) -> Option<Vec<usize>> {
@@ -484,7 +485,7 @@ mod tests {
     }
 
     use super::*;
-    use ndarray::array;
+    use ndarray::{ShapeBuilder, array};
 
     fn dense() -> Array2<f64> {
         array![

@@ -19,6 +19,7 @@ pub mod figures;
 pub mod gradient_check;
 pub mod hand_trace;
 pub mod inputs;
+mod lines;
 #[cfg(feature = "book")]
 pub mod listings;
 pub mod loss;

@@ -10,6 +10,7 @@ use bookkit::NumpyRng;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis, ShapeBuilder};
 
 use crate::inputs::InputBatch;
+use crate::lines;
 use crate::loss::Activation;
 
 /// What went wrong when building or running a [`Network`].
@@ -700,10 +701,10 @@ impl Network {
 /// (the weights leaving one input) is then one contiguous run in memory, which is what the
 /// sparse first layer ([`SparseRows`](crate::inputs::SparseRows)) reads.
 fn column_major(matrix: Array2<f64>) -> Array2<f64> {
-    if matrix.t().is_standard_layout() {
+    if matrix.t().is_standard_layout() && lines::on_a_line(&matrix) {
         return matrix;
     }
-    let mut by_column = Array2::zeros(matrix.raw_dim().f());
+    let mut by_column = lines::column_major_zeros(matrix.dim());
     by_column.assign(&matrix);
     by_column
 }
