@@ -351,15 +351,22 @@ fn check<'a, const N: usize>(
 
 /// Parses the contents of an IDX image file; `name` (usually the path) is used in error messages.
 pub fn parse_images(bytes: &[u8], name: &str) -> Result<Images, IdxError> {
-    let (body, [count, rows, cols]) =
-        check::<4>(bytes, name, IMAGES_MAGIC, |[_, count, rows, cols]| {
-            Shape::Images { count, rows, cols }
-        })?;
+    let (body, [count, rows, cols]) = check_images(bytes, name)?;
     Ok(Images {
         count,
         rows,
         cols,
         pixels: body.to_vec(),
+    })
+}
+
+/// [`check`] for an image file: its pixels and `[count, rows, cols]`.
+fn check_images<'a>(
+    bytes: &'a [u8],
+    name: &str,
+) -> Result<(&'a [u8], [usize; 3]), IdxError> {
+    check::<4>(bytes, name, IMAGES_MAGIC, |[_, count, rows, cols]| {
+        Shape::Images { count, rows, cols }
     })
 }
 
@@ -393,8 +400,20 @@ fn read(path: &Path) -> Result<Vec<u8>, IdxError> {
 }
 
 /// Reads an IDX image file such as `data/train-images-idx3-ubyte`.
+/// The same as [`parse_images`] on the file's contents, without copying the pixels: the
+/// header is cut off the bytes read, in place.
 pub fn read_images(path: &Path) -> Result<Images, IdxError> {
-    parse_images(&read(path)?, &path.display().to_string())
+    let mut bytes = read(path)?;
+    let (body, [count, rows, cols]) =
+        check_images(&bytes, &path.display().to_string())?;
+    let header = bytes.len() - body.len();
+    bytes.drain(..header);
+    Ok(Images {
+        count,
+        rows,
+        cols,
+        pixels: bytes,
+    })
 }
 
 /// Reads an IDX label file such as `data/train-labels-idx1-ubyte`.
@@ -627,13 +646,18 @@ mod tests {
     fn reads_files_from_disk() -> Result<(), Box<dyn std::error::Error>> {
         let images_path = temp_path("images");
         let labels_path = temp_path("labels");
-        std::fs::write(&images_path, idx(&[0x803, 1, 1, 2], &[7, 8]))?;
+        let pixels: Vec<u8> = (1..=12).collect();
+        let image_bytes = idx(&[0x803, 2, 2, 3], &pixels);
+        std::fs::write(&images_path, &image_bytes)?;
         std::fs::write(&labels_path, idx(&[0x801, 1], &[7]))?;
         let images = read_images(&images_path);
         let labels = read_labels(&labels_path);
         std::fs::remove_file(&images_path)?;
         std::fs::remove_file(&labels_path)?;
-        assert_eq!(images?.pixels, vec![7, 8]);
+        // The header cut off in place: the same images as parsing a copy.
+        let images = images?;
+        assert_eq!(images.pixels, pixels);
+        assert_eq!(images, parse_images(&image_bytes, "x")?);
         assert_eq!(labels?, Labels(vec![7]));
         Ok(())
     }
