@@ -699,7 +699,8 @@ impl Network {
 
 /// `matrix` with the same values, stored column by column: each column of a weight matrix
 /// (the weights leaving one input) is then one contiguous run in memory, which is what the
-/// sparse first layer ([`SparseRows`](crate::inputs::SparseRows)) reads.
+/// sparse first layer ([`SparseRows`](crate::inputs::SparseRows)) reads. The first number
+/// starts a cache line (see `lines.rs`). Copies only when `matrix` is not stored so already.
 fn column_major(matrix: Array2<f64>) -> Array2<f64> {
     if matrix.t().is_standard_layout() && lines::on_a_line(&matrix) {
         return matrix;

@@ -400,6 +400,7 @@ fn read(path: &Path) -> Result<Vec<u8>, IdxError> {
 }
 
 /// Reads an IDX image file such as `data/train-images-idx3-ubyte`.
+///
 /// The same as [`parse_images`] on the file's contents, without copying the pixels: the
 /// header is cut off the bytes read, in place.
 pub fn read_images(path: &Path) -> Result<Images, IdxError> {
