@@ -294,7 +294,7 @@ pub fn watched_sources(workspace_root: &Path) -> Vec<PathBuf> {
 
 /// Builds the book of the workspace at `workspace_root`, serves it at
 /// `http://127.0.0.1:<port>/`, rebuilds it when one of its [`watched_sources`] changes and
-/// reloads the open pages after each rebuild (see [`serve`]); until the process is stopped.
+/// reloads the open pages after each rebuild (see [`serve`](mod@serve)); until the process is stopped.
 ///
 /// # Errors
 /// When the first build fails, the port cannot be bound or the files cannot be watched.

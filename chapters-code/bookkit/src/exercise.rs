@@ -22,9 +22,9 @@ pub fn not_done_in(file: &str) -> ! {
     panic!("not done yet: edit {file}{}", rerun_hint(&file))
 }
 
-/// `\n(check again with `cargo learn <crate>`)` for a file under `chapters-code/<crate>/`:
-/// cargo's own rerun hint after a failed `cargo learn` omits `--features learner` and would
-/// test the reference solutions instead of your stubs.
+/// A new line, then ``(check again with `cargo learn <crate>`)``, for a file under
+/// `chapters-code/<crate>/`: cargo's own rerun hint after a failed `cargo learn` omits
+/// `--features learner` and would test the reference solutions instead of your stubs.
 pub fn rerun_hint(file: &str) -> String {
     let crate_name = file
         .split_once("chapters-code/")

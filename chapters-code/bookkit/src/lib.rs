@@ -4,7 +4,7 @@
 //! - [`fmt`]: number formatting used by every listing;
 //! - [`listing`]: listings and figures, their command line and their snapshot tests;
 //! - [`plot`]: figure helpers (SVG, no fonts needed);
-//! - [`reference`]: the committed numpy reference outputs the tests compare with;
+//! - [`reference`](mod@reference): the committed numpy reference outputs the tests compare with;
 //! - [`exercise`]: the checks exercise tests use, and the [`not_done!`] macro for stubs.
 
 pub mod exercise;

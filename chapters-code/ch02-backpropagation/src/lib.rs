@@ -7,7 +7,7 @@
 //! - [`inputs`]: a batch's inputs as the first layer reads them, dense or only the
 //!   non-zero values ([`SparseRows`]);
 //! - [`hand_trace`]: the chapter's 2→2→1 network traced step by step;
-//! - [`gradient_check`]: central differences that verify `backward`;
+//! - [`gradient_check`](mod@gradient_check): central differences that verify `backward`;
 //! - [`listings`]: the code and outputs shown in the book;
 //! - [`figures`]: the chapter's figure, the backpropagation trace;
 //! - [`stepper`]: the data of the book's interactive backpropagation stepper;

@@ -21,8 +21,12 @@ struct Args {
     /// Which configuration to train
     #[arg(default_value = "guide", value_parser = config_names())]
     name: String,
-    /// Where to save the model [default: data/models/<NAME>.bpnn]
-    #[arg(long, value_name = "FILE")]
+    // Written as an attribute, not a doc comment: `<NAME>` is --help text, not HTML.
+    #[arg(
+        long,
+        value_name = "FILE",
+        help = "Where to save the model [default: data/models/<NAME>.bpnn]"
+    )]
     out: Option<PathBuf>,
 }
 
