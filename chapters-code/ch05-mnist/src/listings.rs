@@ -22,7 +22,9 @@ use crate::experiments::{
     MSE10, SMALL10, SOFTMAX5, SOFTMAX10, final_test,
 };
 use crate::solutions::{ex5_1, ex5_2};
-use crate::train::{Evaluation, GUIDE, TrainConfig, TrainedRun, classify};
+use crate::train::{
+    Evaluation, GUIDE, HEALTH_EXAMPLES, TrainConfig, TrainedRun, classify,
+};
 use crate::{classify as classify_command, idx, model, pgm};
 
 /// A fraction as a percentage with two decimals: `0.98911` → `98.91%`.
@@ -697,6 +699,7 @@ pub fn facts() -> BookResult<String> {
         ("inked_per_batch", format!("{inked_per_batch:.0}")),
         ("guide_batch", GUIDE.batch_size.to_string()),
         ("examples_ahead", data::EXAMPLES_AHEAD.to_string()),
+        ("health_examples", HEALTH_EXAMPLES.to_string()),
         ("validation_0_4", project.split.validation.len().to_string()),
         (
             "all_train_0_4",

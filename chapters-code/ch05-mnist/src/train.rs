@@ -6,6 +6,9 @@
 //! and backward pass is Chapter 2's `Network`.
 
 use std::fmt;
+use std::panic::resume_unwind;
+use std::sync::mpsc;
+use std::thread;
 use std::time::Instant;
 
 use bookkit::NumpyRng;
@@ -14,10 +17,10 @@ use ch02_backpropagation::{
 };
 use ch03_training_loop::{Examples, TrainError, check_learning_rate, train_epoch};
 use ch04_training_in_practice::debugging::{EpochLog, Symptom, diagnose};
-use ch04_training_in_practice::monitor::EarlyStopping;
+use ch04_training_in_practice::monitor::{Checkpoint, EarlyStopping};
 use ndarray::{Array2, Axis};
 
-use crate::data::{PIXELS, Split};
+use crate::data::{Digits, Inked, PIXELS, Split};
 
 /// How the learning rate changes from epoch to epoch.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -340,8 +343,9 @@ pub struct Progress {
     pub epochs: usize,
 }
 
-/// Something told about the progress of a run: a progress bar, or nothing.
-pub trait Observer {
+/// Something told about the progress of a run: a progress bar, or nothing. (`Send`:
+/// it is told on the thread that measures each epoch.)
+pub trait Observer: Send {
     /// Called after every epoch, with its results.
     fn epoch_done(&mut self, progress: Progress, stats: &EpochStats);
 }
@@ -388,32 +392,81 @@ pub fn train(
     // first the initial weights, then one shuffle per epoch.
     let mut rng = NumpyRng::seed(config.seed);
     let mut network = config.network(&mut rng)?;
+    // Only the inked pixels of each image, found once (see "Under the Hood").
+    let train_images = data.train.inked();
+    thread::scope(|scope| {
+        // Measuring an epoch's network changes nothing in the training, so a copy
+        // of it is measured on a second thread while the next epoch trains.
+        let (sender, trained) = mpsc::channel();
+        let measuring = scope.spawn(|| {
+            measure(config, trained, &train_images, &data.validation, observer)
+        });
+        for epoch in 0..config.epochs {
+            let learning_rate = config.schedule.rate(config.learning_rate, epoch);
+            let started = Instant::now();
+            let train_loss = train_epoch(
+                &mut network,
+                &train_images,
+                config.loss,
+                learning_rate,
+                config.batch_size,
+                &mut rng,
+            )?;
+            let seconds = started.elapsed().as_secs_f64();
+            let done = TrainedEpoch {
+                network: network.clone(),
+                learning_rate,
+                train_loss,
+                seconds,
+            };
+            if sender.send(done).is_err() {
+                break; // measuring failed: its error is returned below
+            }
+        }
+        drop(sender); // no more epochs: `measure` finishes
+        let (history, best) =
+            measuring.join().unwrap_or_else(|p| resume_unwind(p))?;
+        Ok(TrainedRun {
+            config: *config,
+            best: best.network,
+            best_epoch: best.epoch,
+            history,
+            train_examples: data.train.len(),
+        })
+    })
+}
+
+/// An epoch's network, as training left it, and what training saw.
+struct TrainedEpoch {
+    network: Network,
+    learning_rate: f64,
+    train_loss: f64,
+    seconds: f64,
+}
+
+/// Measures each network that comes out of `trained`, in epoch order, on the
+/// `validation` images (and its gradient on the first training images, for the
+/// health check), tells `observer`, and hands the validation error rate (lower is
+/// better) to Chapter 4's early stopping, which keeps the best network.
+fn measure(
+    config: &TrainConfig,
+    trained: mpsc::Receiver<TrainedEpoch>,
+    train_images: &Inked<'_>,
+    validation: &Digits,
+    observer: &mut dyn Observer,
+) -> Result<(Vec<EpochStats>, Checkpoint), RunError> {
+    let validation_images = validation.inked();
     let mut stopping = EarlyStopping::new(None);
     let mut history = Vec::new();
-    // Only the inked pixels of each image, found once (see "Under the Hood").
-    let (train_images, validation_images) =
-        (data.train.inked(), data.validation.inked());
-    for epoch in 0..config.epochs {
-        let learning_rate = config.schedule.rate(config.learning_rate, epoch);
-        let started = Instant::now();
-        let train_loss = train_epoch(
-            &mut network,
-            &train_images,
-            config.loss,
-            learning_rate,
-            config.batch_size,
-            &mut rng,
-        )?;
-        let seconds = started.elapsed().as_secs_f64();
-        let validation = evaluate(&network, config.loss, &validation_images)?;
-        // Lower is better for early stopping: the validation error rate.
-        stopping.observe(epoch, 1.0 - validation.accuracy(), &network);
+    for (epoch, done) in trained.into_iter().enumerate() {
+        let validation = evaluate(&done.network, config.loss, &validation_images)?;
+        stopping.observe(epoch, 1.0 - validation.accuracy(), &done.network);
         let stats = EpochStats {
-            learning_rate,
-            train_loss,
-            gradient_norm: gradient_norm(&network, config.loss, &train_images)?,
+            learning_rate: done.learning_rate,
+            train_loss: done.train_loss,
+            gradient_norm: gradient_norm(&done.network, config.loss, train_images)?,
             validation,
-            seconds,
+            seconds: done.seconds,
         };
         let progress = Progress {
             epoch: epoch + 1,
@@ -425,13 +478,7 @@ pub fn train(
     let best = stopping.best().ok_or(RunError::Config {
         problem: "0 epochs: train for at least 1".into(),
     })?;
-    Ok(TrainedRun {
-        config: *config,
-        best: best.network,
-        best_epoch: best.epoch,
-        history,
-        train_examples: data.train.len(),
-    })
+    Ok((history, best))
 }
 // ANCHOR_END: train
 
@@ -466,7 +513,6 @@ pub fn classify(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::data::Digits;
 
     #[test]
     fn step_schedule_halves_every_few_epochs() {
@@ -541,8 +587,22 @@ pub(crate) mod tests {
             learning_rate: 2.0,
             ..GUIDE
         };
-        let run = train(&config, &tiny_split(), &mut Quiet)?;
+        /// Keeps what it is told.
+        struct Told(Vec<(Progress, EpochStats)>);
+        impl Observer for Told {
+            fn epoch_done(&mut self, progress: Progress, stats: &EpochStats) {
+                self.0.push((progress, stats.clone()));
+            }
+        }
+        let mut told = Told(Vec::new());
+        let run = train(&config, &tiny_split(), &mut told)?;
         assert_eq!(run.history.len(), 4);
+        // Measured on another thread, told in epoch order, and recorded as told.
+        let epochs: Vec<usize> = told.0.iter().map(|(p, _)| p.epoch).collect();
+        assert_eq!(epochs, [1, 2, 3, 4]);
+        assert!(told.0.iter().all(|(p, _)| p.epochs == 4));
+        let stats: Vec<EpochStats> = told.0.into_iter().map(|(_, s)| s).collect();
+        assert_eq!(stats, run.history);
         assert!(run.history[3].train_loss < run.history[0].train_loss);
         assert_eq!(run.history[3].validation.predictions.len(), 8);
         assert!(run.best_epoch < 4);
