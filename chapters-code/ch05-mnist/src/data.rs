@@ -227,19 +227,30 @@ impl Digits {
     // ANCHOR: digits_below
     /// Only the examples whose digit is below `classes` (the guide's subset is
     /// `classes = 5`: digits 0–4), in their original order.
-    pub fn digits_below(&self, classes: usize) -> Digits {
-        let mut kept = Digits {
-            pixels: Vec::new(),
-            labels: Vec::new(),
-            classes,
-        };
-        for (image, &label) in self.pixels.chunks_exact(PIXELS).zip(&self.labels) {
-            if usize::from(label) < classes {
-                kept.pixels.extend_from_slice(image);
-                kept.labels.push(label);
+    pub fn digits_below(self, classes: usize) -> Digits {
+        let mut kept = self.keep(|_, label| usize::from(label) < classes);
+        kept.classes = classes;
+        kept
+    }
+
+    /// Only the examples for which `wanted(index, label)` is true, in their order:
+    /// each one moves forward over those left out, in the same memory, and the
+    /// memory left over at the end is given back.
+    fn keep(mut self, mut wanted: impl FnMut(usize, u8) -> bool) -> Digits {
+        let mut kept = 0;
+        for index in 0..self.len().min(self.pixels.len() / PIXELS) {
+            let label = self.labels[index];
+            if wanted(index, label) {
+                let image = index * PIXELS..(index + 1) * PIXELS;
+                self.pixels.copy_within(image, kept * PIXELS);
+                self.labels[kept] = label;
+                kept += 1;
             }
         }
-        kept
+        self.pixels.truncate(kept * PIXELS);
+        self.pixels.shrink_to_fit();
+        self.labels.truncate(kept);
+        self
     }
     // ANCHOR_END: digits_below
 
@@ -291,16 +302,18 @@ impl Digits {
     // ANCHOR: split
     /// Holds out `count` images for validation: shuffle the positions with numpy's
     /// `RandomState(seed).permutation(n)`, the first `count` positions (sorted) are
-    /// the validation images, the others (sorted) the images to train on.
-    pub fn split(&self, count: usize, seed: u32) -> Split {
+    /// the validation images, the others (in order) the images to train on.
+    pub fn split(self, count: usize, seed: u32) -> Split {
         let order = NumpyRng::seed(seed).permutation(self.len());
-        let (validation, train) = order.split_at(count.min(order.len()));
-        let (mut validation, mut train) = (validation.to_vec(), train.to_vec());
+        let mut validation = order[..count.min(order.len())].to_vec();
         validation.sort_unstable();
-        train.sort_unstable();
+        let mut held_out = vec![false; self.len()];
+        for &index in &validation {
+            held_out[index] = true;
+        }
         Split {
-            train: self.select(&train),
             validation: self.select(&validation),
+            train: self.keep(|index, _| !held_out[index]),
         }
     }
     // ANCHOR_END: split
@@ -516,9 +529,17 @@ fn read_digits(
 /// it.
 pub fn load_from(dir: &Path) -> Result<Mnist, DataError> {
     Ok(Mnist {
-        train: read_digits(dir, TRAIN_IMAGES, TRAIN_LABELS)?,
+        train: load_training_from(dir)?,
         test: read_digits(dir, TEST_IMAGES, TEST_LABELS)?,
     })
+}
+
+/// Reads only the two training files from `dir` (all that training needs).
+///
+/// # Errors
+/// As [`load_from`].
+pub fn load_training_from(dir: &Path) -> Result<Digits, DataError> {
+    read_digits(dir, TRAIN_IMAGES, TRAIN_LABELS)
 }
 
 /// The data set from [`data_dir`], read once per process and shared.
@@ -545,23 +566,28 @@ pub struct Project {
 }
 
 impl Project {
-    /// Keeps the digits below `classes` of `mnist` and holds out [`VALIDATION_0_4`]
-    /// (for 5 classes or fewer) or [`VALIDATION_ALL`] training images, shuffled with
-    /// [`SPLIT_SEED`]. Takes `mnist` whole so that the full training set is freed
-    /// before the split is made.
+    /// [`Split::of`] the training images of `mnist`, and its test images of the digits
+    /// below `classes`.
     pub fn new(mnist: Mnist, classes: usize) -> Self {
+        Self {
+            split: Split::of(mnist.train, classes),
+            test: mnist.test.digits_below(classes),
+        }
+    }
+}
+
+impl Split {
+    /// The chapter's split of the training images `train`: keeps the digits below
+    /// `classes` and holds out [`VALIDATION_0_4`] (for 5 classes or fewer) or
+    /// [`VALIDATION_ALL`] of them, shuffled with [`SPLIT_SEED`]. Takes `train` whole
+    /// so that its memory is reused rather than copied.
+    pub fn of(train: Digits, classes: usize) -> Self {
         let count = if classes <= 5 {
             VALIDATION_0_4
         } else {
             VALIDATION_ALL
         };
-        let Mnist { train, test } = mnist;
-        let kept = train.digits_below(classes);
-        drop(train);
-        Self {
-            split: kept.split(count, SPLIT_SEED),
-            test: test.digits_below(classes),
-        }
+        train.digits_below(classes).split(count, SPLIT_SEED)
     }
 }
 
@@ -734,7 +760,8 @@ mod tests {
     #[test]
     fn subset_keeps_order_and_pixels() {
         let kept = three_examples().digits_below(5);
-        assert_eq!(kept.labels, vec![3, 0]);
+        assert_eq!((kept.labels.clone(), kept.classes), (vec![3, 0], 5));
+        assert_eq!(kept.pixels.len(), 2 * PIXELS);
         assert_eq!(kept.image(0)[1], 51);
         assert_eq!(kept.image(1)[2], 1);
     }

@@ -51,9 +51,12 @@ proptest! {
 
     #[test]
     fn any_split_and_project_is_built(digits in any_digits(), count in 0..10_usize) {
-        let split = digits.split(count, 0);
         let whole_images = digits.len().min(digits.pixels.len() / PIXELS);
+        let split = digits.clone().split(count, 0);
         prop_assert_eq!(split.train.len() + split.validation.len(), whole_images);
+        for part in [&split.train, &split.validation] {
+            prop_assert_eq!(part.pixels.len(), part.len() * PIXELS);
+        }
         let mnist = Mnist { train: digits.clone(), test: digits };
         let _ = Project::new(mnist, 5);
     }

@@ -50,9 +50,11 @@ fn run(args: &Args) -> Result<String, String> {
     });
     model::check_writable(&out).map_err(|e| e.to_string())?; // before minutes of training
     println!("reading the MNIST files in {}", data::data_dir().display());
-    // Only the digits this run needs stay in memory: the full set is freed as it is split.
-    let mnist = data::load_from(&data::data_dir()).map_err(|e| e.to_string())?;
-    let project = data::Project::new(mnist, config.classes);
+    // Only the training files are read (a run never looks at the test images), and
+    // only the digits it needs stay in memory.
+    let train =
+        data::load_training_from(&data::data_dir()).map_err(|e| e.to_string())?;
+    let split = data::Split::of(train, config.classes);
     println!(
         "training {}: layers {:?}, {}, learning rate {} ({}), batch {}, {} epochs, {} training and {} validation images",
         config.name,
@@ -62,12 +64,11 @@ fn run(args: &Args) -> Result<String, String> {
         config.schedule.describe(),
         config.batch_size,
         config.epochs,
-        project.split.train.len(),
-        project.split.validation.len()
+        split.train.len(),
+        split.validation.len()
     );
     let mut progress = TerminalProgress::new(config.epochs);
-    let run = train::train(config, &project.split, &mut progress)
-        .map_err(|e| e.to_string());
+    let run = train::train(config, &split, &mut progress).map_err(|e| e.to_string());
     progress.finish();
     let run = run?;
     for symptom in run.symptoms() {
