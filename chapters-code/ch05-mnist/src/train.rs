@@ -19,6 +19,7 @@ use ch03_training_loop::{Examples, TrainError, check_learning_rate, train_epoch}
 use ch04_training_in_practice::debugging::{EpochLog, Symptom, diagnose};
 use ch04_training_in_practice::monitor::{Checkpoint, EarlyStopping};
 use ndarray::{Array2, Axis};
+use thread_priority::{ThreadPriority, set_current_thread_priority};
 
 use crate::data::{Digits, Inked, PIXELS, Split};
 
@@ -455,6 +456,10 @@ fn measure(
     validation: &Digits,
     observer: &mut dyn Observer,
 ) -> Result<(Vec<EpochStats>, Checkpoint), RunError> {
+    // Training comes first: at the lowest priority, this thread mostly runs when a
+    // core would otherwise be idle.
+    // (If the system refuses, it runs at the usual priority, a little slower.)
+    let _ = set_current_thread_priority(ThreadPriority::Min);
     let validation_images = validation.inked();
     let mut stopping = EarlyStopping::new(None);
     let mut history = Vec::new();
