@@ -362,18 +362,21 @@ impl InputBatch for SparseRows {
         };
         // Built column by column: column k of the gradient is Σ over the rows r that
         // have a value x in column k of x · (row r of Δ). Columns that no row touches
-        // are zero. (Each column is written just before its sums, while it is in the
-        // fastest cache, rather than the whole gradient zeroed first.)
+        // are zero, filled in one go up to the next column that some row touches.
+        // (Each column is written just before its sums, while it is in the fastest
+        // cache, rather than the whole gradient zeroed first.)
         let (mut gradient, skip) = lines::vec_on_lines(self.width * outputs);
         for k in 0..self.width {
-            let filled = gradient.len();
-            gradient.resize(filled + outputs, 0.0);
             let column = &entries[starts[k]..starts[k + 1]];
-            if !column.is_empty() {
-                let terms = column.iter().map(|&(r, x)| (r * outputs, x));
-                block_sums(terms, deltas_by_row, &mut gradient[filled..]);
+            if column.is_empty() {
+                continue;
             }
+            let (start, end) = (skip + k * outputs, skip + (k + 1) * outputs);
+            gradient.resize(end, 0.0);
+            let terms = column.iter().map(|&(r, x)| (r * outputs, x));
+            block_sums(terms, deltas_by_row, &mut gradient[start..end]);
         }
+        gradient.resize(skip + self.width * outputs, 0.0);
         lines::column_major_from(gradient, skip, (outputs, self.width))
             .ok_or_else(|| self.mismatch())
     }
