@@ -19,7 +19,6 @@ use ch03_training_loop::{Examples, TrainError, check_learning_rate, train_epoch}
 use ch04_training_in_practice::debugging::{EpochLog, Symptom, diagnose};
 use ch04_training_in_practice::monitor::{Checkpoint, EarlyStopping};
 use ndarray::{Array2, Axis};
-use thread_priority::{ThreadPriority, set_current_thread_priority};
 
 use crate::data::{Digits, Inked, PIXELS, Split};
 
@@ -456,10 +455,8 @@ fn measure(
     validation: &Digits,
     observer: &mut dyn Observer,
 ) -> Result<(Vec<EpochStats>, Checkpoint), RunError> {
-    // Training comes first: at the lowest priority, this thread mostly runs when a
-    // core would otherwise be idle.
-    // (If the system refuses, it runs at the usual priority, a little slower.)
-    let _ = set_current_thread_priority(ThreadPriority::Min);
+    // Training comes first: this thread runs when a core has nothing else to do.
+    lowest_priority();
     let validation_images = validation.inked();
     let mut stopping = EarlyStopping::new(None);
     let mut history = Vec::new();
@@ -486,6 +483,25 @@ fn measure(
     Ok((history, best))
 }
 // ANCHOR_END: train
+
+/// Lowers the calling thread's priority as far as the system allows without
+/// privileges: on Linux to the idle class (it runs only when a core has nothing else
+/// to do, and gives the core up at once when another thread wakes), elsewhere to the
+/// lowest priority. Where the system refuses, the thread keeps its priority and only
+/// runs a little slower.
+fn lowest_priority() {
+    use thread_priority::ThreadPriority;
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let lowered = {
+        use thread_priority::{NormalThreadSchedulePolicy, ThreadSchedulePolicy};
+        let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
+        let id = thread_priority::thread_native_id();
+        thread_priority::set_thread_priority_and_policy(id, ThreadPriority::Min, idle)
+    };
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let lowered = thread_priority::set_current_thread_priority(ThreadPriority::Min);
+    let _ = lowered; // best effort: see above
+}
 
 /// The outputs of `network` for every row of `inputs` (one image's pixels in [0, 1] each).
 ///
@@ -639,6 +655,26 @@ pub(crate) mod tests {
         assert!(error.to_string().contains("784 columns"), "{error}");
         let (digit, outputs) = classify(&network, &[0; 784]).expect("784 pixels");
         assert!(digit < 2 && outputs.len() == 2);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_measuring_thread_runs_only_when_a_core_is_idle() {
+        use thread_priority::{NormalThreadSchedulePolicy, ThreadSchedulePolicy};
+        let policy = std::thread::spawn(|| {
+            lowest_priority();
+            thread_priority::thread_schedule_policy()
+        })
+        .join()
+        .expect("no panic");
+        let idle = ThreadSchedulePolicy::Normal(NormalThreadSchedulePolicy::Idle);
+        assert_eq!(policy.ok(), Some(idle));
+        let this_thread = thread_priority::thread_schedule_policy().ok();
+        assert_ne!(
+            this_thread,
+            Some(idle),
+            "only the measuring thread is lowered"
+        );
     }
 
     #[test]
