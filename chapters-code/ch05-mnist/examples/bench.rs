@@ -18,6 +18,9 @@
 //!
 //! Timings depend on the machine and on what else it is doing, which is why they are
 //! printed here and never asserted in a test.
+//!
+//! `reference/forked-engine.sh` times this benchmark side by side with the engine the book
+//! had before its one network (Chapter 5's own two-thread dense trainer, built from git).
 
 use std::process::{Command, ExitCode};
 use std::time::Instant;
