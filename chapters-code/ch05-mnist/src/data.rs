@@ -373,7 +373,7 @@ impl Examples for Digits {
 // ANCHOR_END: examples
 
 // ANCHOR: inked
-/// The same images with only their inked pixels (about 150 of 784), found once:
+/// The same images with only their inked pixels, found once:
 /// Chapter 3's training loop gets each batch's inputs as [`SparseRows`], which the
 /// first layer multiplies with about a fifth of the work of a matrix.
 #[derive(Debug, Clone)]
