@@ -378,7 +378,7 @@ impl InputBatch for SparseRows {
         }
         gradient.resize(skip + self.width * outputs, 0.0);
         lines::column_major_from(gradient, skip, (outputs, self.width))
-            .ok_or_else(|| self.mismatch())
+            .map_err(|_| self.mismatch())
     }
 
     fn used_columns(&self) -> Option<Vec<usize>> {

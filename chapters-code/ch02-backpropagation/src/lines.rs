@@ -26,20 +26,42 @@ pub(crate) fn vec_on_lines(len: usize) -> (Vec<f64>, usize) {
 }
 
 /// The `rows × cols` matrix stored column by column in `values[skip..]` (from
-/// [`vec_on_lines`]), or `None` when `values` holds a different number of numbers.
+/// [`vec_on_lines`]), without copying; `values` back when it holds a different number
+/// of numbers. Its strides are always the same for the same shape.
 pub(crate) fn column_major_from(
     values: Vec<f64>,
     skip: usize,
     (rows, cols): (usize, usize),
-) -> Option<Array2<f64>> {
-    let len = rows.checked_mul(cols)?;
-    if values.len() != skip.checked_add(len)? {
-        return None;
+) -> Result<Array2<f64>, Vec<f64>> {
+    let len = rows.checked_mul(cols).and_then(|len| len.checked_add(skip));
+    if len != Some(values.len()) {
+        return Err(values);
     }
-    Array1::from(values)
-        .slice_axis_move(Axis(0), Slice::from(skip..))
+    let numbers = Array1::from(values).slice_axis_move(Axis(0), Slice::from(skip..));
+    numbers
         .into_shape_with_order(((rows, cols), Order::ColumnMajor))
-        .ok()
+        .map_err(|_| Vec::new()) // cannot happen: a 1-D array of rows × cols numbers
+}
+
+/// The `rows × cols` matrix stored column by column in `values[first..]`: without
+/// copying when those are all of `values` after `first` (see [`column_major_from`]),
+/// else copied to the start of a cache line.
+pub(crate) fn column_major_in(
+    values: Vec<f64>,
+    first: usize,
+    shape: (usize, usize),
+) -> Array2<f64> {
+    column_major_from(values, first, shape).unwrap_or_else(|values| {
+        let mut by_column = column_major_zeros(shape);
+        let numbers = values.get(first..).unwrap_or_default();
+        if let Some(slots) = by_column.as_slice_memory_order_mut() {
+            slots
+                .iter_mut()
+                .zip(numbers)
+                .for_each(|(slot, &n)| *slot = n);
+        }
+        by_column
+    })
 }
 
 /// A `rows × cols` matrix of zeros stored column by column from the start of a cache line.
@@ -48,7 +70,7 @@ pub(crate) fn column_major_zeros(shape: (usize, usize)) -> Array2<f64> {
     let (mut values, skip) = vec_on_lines(len);
     values.resize(skip + len, 0.0);
     column_major_from(values, skip, shape)
-        .unwrap_or_else(|| Array2::zeros((shape.0, shape.1).f()))
+        .unwrap_or_else(|_| Array2::zeros((shape.0, shape.1).f()))
 }
 
 /// Whether `matrix`'s first number starts a cache line.
@@ -74,15 +96,28 @@ mod tests {
     }
 
     #[test]
+    fn a_vector_with_more_numbers_is_copied() {
+        let values = vec![9.0, 1.0, 2.0, 3.0, 4.0, 9.0];
+        let matrix = column_major_in(values, 1, (2, 2));
+        assert_eq!(matrix, ndarray::array![[1.0, 3.0], [2.0, 4.0]]);
+        assert!(on_a_line(&matrix) && matrix.t().is_standard_layout());
+    }
+
+    #[test]
     fn a_filled_vector_becomes_the_matrix_by_column() {
         let (mut values, skip) = vec_on_lines(6);
         values.extend([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
         let matrix = column_major_from(values, skip, (2, 3));
         assert_eq!(
             matrix,
-            Some(ndarray::array![[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]])
+            Ok(ndarray::array![[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]])
         );
         let (values, skip) = vec_on_lines(6);
-        assert_eq!(column_major_from(values, skip, (2, 3)), None, "too few");
+        let too_few = column_major_from(values, skip, (2, 3));
+        assert_eq!(
+            too_few.map_err(|v| v.len()),
+            Err(skip),
+            "the values come back"
+        );
     }
 }

@@ -701,9 +701,19 @@ impl Network {
 /// (the weights leaving one input) is then one contiguous run in memory, which is what the
 /// sparse first layer ([`SparseRows`](crate::inputs::SparseRows)) reads. The first number
 /// starts a cache line (see `lines.rs`). Copies only when `matrix` is not stored so already.
+///
+/// Either way the result has the same strides for the same shape. ndarray accepts any
+/// stride along an axis of length 1 (a layer with one output), and `dot` and
+/// `sum_axis` choose their order of additions by the strides: a kept matrix and a
+/// copied one, which only where the allocator put it decided between, would otherwise
+/// round differently.
 fn column_major(matrix: Array2<f64>) -> Array2<f64> {
     if matrix.t().is_standard_layout() && lines::on_a_line(&matrix) {
-        return matrix;
+        // Stored by column already: the numbers stay where they are, and only the
+        // strides are set again, as for a copy.
+        let shape = matrix.dim();
+        let (values, first) = matrix.into_raw_vec_and_offset();
+        return lines::column_major_in(values, first.unwrap_or(0), shape);
     }
     let mut by_column = lines::column_major_zeros(matrix.dim());
     by_column.assign(&matrix);
@@ -840,6 +850,31 @@ mod tests {
             .expect_err("3 inputs, not 2");
         assert!(error.to_string().contains("not shaped like"), "{error}");
         assert_eq!(net, before);
+    }
+
+    #[test]
+    fn a_kept_matrix_gets_the_strides_of_a_copied_one() {
+        use ndarray::{Array1, Slice};
+        // A layer with one output, stored row by row on a cache line: column-major as
+        // far as ndarray is concerned (its one row may have any stride), so it is kept.
+        let (mut values, skip) = lines::vec_on_lines(4);
+        values.extend([0.5, -1.0, 0.25, 2.0]);
+        let kept = Array1::from(values)
+            .slice_axis_move(Axis(0), Slice::from(skip..))
+            .into_shape_with_order((1, 4))
+            .expect("4 numbers");
+        assert!(
+            lines::on_a_line(&kept),
+            "the test needs a matrix that is kept"
+        );
+        assert_eq!(kept.strides(), [4, 1]);
+        let copied = kept.to_owned(); // kept or copied: it depends on its address
+        let (kept, copied) = (column_major(kept), column_major(copied));
+        assert_eq!(kept, copied);
+        // `dot` and `sum_axis` choose their order of additions by the strides.
+        let by_column = Array2::<f64>::zeros((1, 4).f());
+        assert_eq!(kept.strides(), by_column.strides());
+        assert_eq!(copied.strides(), by_column.strides());
     }
 
     #[test]
