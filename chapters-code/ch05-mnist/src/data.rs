@@ -566,8 +566,8 @@ pub struct Project {
 }
 
 impl Project {
-    /// [`Split::of`] the training images of `mnist`, and its test images of the digits
-    /// below `classes`.
+    /// The training images of `mnist` split as [`Split::of`] splits them, and its test
+    /// images of the digits below `classes`.
     pub fn new(mnist: Mnist, classes: usize) -> Self {
         Self {
             split: Split::of(mnist.train, classes),
