@@ -169,14 +169,16 @@ fn configuration(args: &Args) -> TrainConfig {
 
 fn run(args: &Args) -> Result<String, String> {
     let config = configuration(args);
-    let project = data::project(config.classes)?;
-    let examples = project.split.train.len();
+    // As `cargo mnist-train` does: only the training files, split in place.
+    let digits =
+        data::load_training_from(&data::data_dir()).map_err(|e| e.to_string())?;
+    let split = data::Split::of(digits, config.classes);
+    let examples = split.train.len();
     println!(
         "{}: {examples} training images, layers {:?}, batch {}, f64, one thread",
         config.name, config.layers, config.batch_size,
     );
-    let run =
-        train(&config, &project.split, &mut EpochTimes).map_err(|e| e.to_string())?;
+    let run = train(&config, &split, &mut EpochTimes).map_err(|e| e.to_string())?;
     let ours = median(run.history.iter().map(|s| s.seconds).collect());
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let (one_core, all_cores) = (gemm_rate(1), gemm_rate(cores));
