@@ -2,10 +2,12 @@
 //!
 //! The processor moves memory in cache lines of 64 bytes, and the vector loops of
 //! [`SparseRows`](crate::inputs::SparseRows) read 32 bytes (4 numbers) at a time on a
-//! processor with AVX. A column of 64 weights that starts 16 bytes into a line spans 9 lines,
-//! not 8, and every other such read straddles two of them. Where the allocator puts a matrix is chance (it promises 16 bytes),
-//! so the weights and the first layer's gradient are stored from the start of a line on
-//! purpose: the numbers and every result stay the same; only the addresses move.
+//! processor with AVX. A column of 64 weights that starts 16 bytes into a line spans 9
+//! lines, not 8, and every other such read straddles two of them. Where the allocator
+//! puts a matrix is chance (it promises 16 bytes), so the weights and the first layer's
+//! gradient are stored from the start of a line on purpose: the numbers and every result
+//! stay the same; only the addresses move. So that the address never decides anything
+//! else, every matrix made here has the same strides for the same shape.
 
 use ndarray::{Array1, Array2, Axis, Order, ShapeBuilder, Slice};
 
