@@ -169,9 +169,10 @@ fn configuration(args: &Args) -> TrainConfig {
 
 fn run(args: &Args) -> Result<String, String> {
     let config = configuration(args);
-    // As `cargo mnist-train` does: only the training files, split in place.
-    let digits =
-        data::load_training_from(&data::data_dir()).map_err(|e| e.to_string())?;
+    // As `cargo mnist-train` does: only the training images of its digits, split in
+    // place.
+    let digits = data::load_training_from(&data::data_dir(), config.classes)
+        .map_err(|e| e.to_string())?;
     let split = data::Split::of(digits, config.classes);
     let examples = split.train.len();
     println!(

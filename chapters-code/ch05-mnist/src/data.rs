@@ -241,8 +241,10 @@ impl Digits {
         for index in 0..self.len().min(self.pixels.len() / PIXELS) {
             let label = self.labels[index];
             if wanted(index, label) {
-                let image = index * PIXELS..(index + 1) * PIXELS;
-                self.pixels.copy_within(image, kept * PIXELS);
+                if kept < index {
+                    let image = index * PIXELS..(index + 1) * PIXELS;
+                    self.pixels.copy_within(image, kept * PIXELS);
+                }
                 self.labels[kept] = label;
                 kept += 1;
             }
@@ -492,14 +494,16 @@ impl Examples for Inked<'_> {
 /// once (at least one batch).
 pub const EXAMPLES_AHEAD: usize = 512;
 
+/// Reads an image file and its label file from `dir`, keeping only the images of the
+/// digits below `classes` (all of them for 10).
 fn read_digits(
     dir: &Path,
-    images_name: &str,
-    labels_name: &str,
+    [images_name, labels_name]: [&str; 2],
+    classes: usize,
 ) -> Result<Digits, DataError> {
     let images_path = dir.join(images_name);
-    let images = idx::read_images(&images_path)?;
-    let labels = idx::read_labels(&dir.join(labels_name))?;
+    let images = idx::ImageFile::open(&images_path)?;
+    let labels = idx::read_labels(&dir.join(labels_name))?.0;
     let file = images_path.display().to_string();
     if (images.rows, images.cols) != (SIDE, SIDE) {
         return Err(DataError::ImageSize {
@@ -508,17 +512,19 @@ fn read_digits(
             cols: images.cols,
         });
     }
-    if images.count != labels.0.len() {
+    if images.count != labels.len() {
         return Err(DataError::CountMismatch {
             images_file: file,
             images: images.count,
-            labels: labels.0.len(),
+            labels: labels.len(),
         });
     }
+    let wanted = |label: u8| usize::from(label) < classes;
+    let images = images.read_where(|index| wanted(labels[index]))?;
     Ok(Digits {
         pixels: images.pixels,
-        labels: labels.0,
-        classes: 10,
+        labels: labels.into_iter().filter(|&label| wanted(label)).collect(),
+        classes,
     })
 }
 
@@ -529,17 +535,19 @@ fn read_digits(
 /// it.
 pub fn load_from(dir: &Path) -> Result<Mnist, DataError> {
     Ok(Mnist {
-        train: load_training_from(dir)?,
-        test: read_digits(dir, TEST_IMAGES, TEST_LABELS)?,
+        train: load_training_from(dir, 10)?,
+        test: read_digits(dir, [TEST_IMAGES, TEST_LABELS], 10)?,
     })
 }
 
-/// Reads only the two training files from `dir` (all that training needs).
+/// Reads only the two training files from `dir` (all that training needs), and only
+/// the images of the digits below `classes`: the others are skipped as the file is
+/// read, and never take memory.
 ///
 /// # Errors
 /// As [`load_from`].
-pub fn load_training_from(dir: &Path) -> Result<Digits, DataError> {
-    read_digits(dir, TRAIN_IMAGES, TRAIN_LABELS)
+pub fn load_training_from(dir: &Path, classes: usize) -> Result<Digits, DataError> {
+    read_digits(dir, [TRAIN_IMAGES, TRAIN_LABELS], classes)
 }
 
 /// The data set from [`data_dir`], read once per process and shared.
@@ -764,6 +772,28 @@ mod tests {
         assert_eq!(kept.pixels.len(), 2 * PIXELS);
         assert_eq!(kept.image(0)[1], 51);
         assert_eq!(kept.image(1)[2], 1);
+    }
+
+    #[test]
+    fn training_files_read_for_some_digits_keep_only_those() -> std::io::Result<()> {
+        let dir = std::env::temp_dir()
+            .join(format!("ch05-three-digits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let digits = three_examples(); // labelled 7, 3 and 0
+        let header =
+            |words: &[u32]| words.iter().flat_map(|w| w.to_be_bytes()).collect();
+        let mut images: Vec<u8> = header(&[idx::IMAGES_MAGIC, 3, 28, 28]);
+        images.extend_from_slice(&digits.pixels);
+        let mut labels: Vec<u8> = header(&[idx::LABELS_MAGIC, 3]);
+        labels.extend_from_slice(&digits.labels);
+        std::fs::write(dir.join(TRAIN_IMAGES), images)?;
+        std::fs::write(dir.join(TRAIN_LABELS), labels)?;
+        let all = load_training_from(&dir, 10).map_err(|e| e.to_string());
+        let five = load_training_from(&dir, 5).map_err(|e| e.to_string());
+        std::fs::remove_dir_all(&dir)?;
+        assert_eq!(all, Ok(digits.clone()));
+        assert_eq!(five, Ok(digits.digits_below(5)));
+        Ok(())
     }
 
     #[test]

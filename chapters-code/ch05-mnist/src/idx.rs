@@ -30,8 +30,9 @@
 //! The MNIST data is by Yann LeCun and Corinna Cortes, licensed CC BY-SA 3.0.
 
 use std::fmt;
-use std::io;
-use std::path::Path;
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+use std::path::{Path, PathBuf};
 
 /// What to tell the user when a data file is missing or corrupt.
 ///
@@ -290,26 +291,23 @@ fn split_header<const N: usize>(bytes: &[u8]) -> Option<([u32; N], &[u8])> {
 }
 
 // ANCHOR: check
-/// Checks the header of an IDX file against its length; returns the body and its
+/// Checks the header of an IDX file against the file's length `len`, given the file's
+/// first bytes `head` (all of it, or at least its `4 · N`-byte header); returns the
 /// dimensions.
-fn check<'a, const N: usize>(
-    bytes: &'a [u8],
+fn check<const N: usize>(
+    head: &[u8],
+    len: usize,
     name: &str,
     expected: u32,
     shape: fn([u32; N]) -> Shape,
-) -> Result<(&'a [u8], [usize; 3]), IdxError> {
+) -> Result<[usize; 3], IdxError> {
     let corrupt = |problem| IdxError::Corrupt {
         file: name.to_owned(),
         problem,
     };
-    let too_short = || {
-        corrupt(Corruption::TooShort {
-            len: bytes.len(),
-            header: 4 * N,
-        })
-    };
+    let too_short = || corrupt(Corruption::TooShort { len, header: 4 * N });
     // The magic number first: it alone tells an image file from a label file.
-    let ([magic], _) = split_header::<1>(bytes).ok_or_else(too_short)?;
+    let ([magic], _) = split_header::<1>(head).ok_or_else(too_short)?;
     if magic != expected {
         return Err(if magic == IMAGES_MAGIC || magic == LABELS_MAGIC {
             IdxError::WrongKind {
@@ -324,48 +322,50 @@ fn check<'a, const N: usize>(
             })
         });
     }
-    let (header, body) = split_header::<N>(bytes).ok_or_else(too_short)?;
+    let (header, _) = split_header::<N>(head).ok_or_else(too_short)?;
+    let body = len.checked_sub(4 * N).ok_or_else(too_short)?;
     let shape = shape(header);
     let mut dims = [0; 3];
-    let mut len: usize = 1;
+    let mut size: usize = 1; // the bytes the header claims
     for (dim, claimed) in dims.iter_mut().zip(shape.dims()) {
         if claimed == 0 {
             return Err(corrupt(Corruption::ZeroDimension { shape }));
         }
         *dim = usize::try_from(claimed)
             .map_err(|_| corrupt(Corruption::TooLarge { shape }))?;
-        len = len
+        size = size
             .checked_mul(*dim)
             .ok_or_else(|| corrupt(Corruption::TooLarge { shape }))?;
     }
-    if len != body.len() {
+    if size != body {
         return Err(corrupt(Corruption::WrongLength {
             shape,
-            expected: len,
-            actual: body.len(),
+            expected: size,
+            actual: body,
         }));
     }
-    Ok((body, dims))
+    Ok(dims)
 }
 // ANCHOR_END: check
 
 /// Parses the contents of an IDX image file; `name` (usually the path) is used in error messages.
 pub fn parse_images(bytes: &[u8], name: &str) -> Result<Images, IdxError> {
-    let (body, [count, rows, cols]) = check_images(bytes, name)?;
+    let [count, rows, cols] = check_images(bytes, bytes.len(), name)?;
     Ok(Images {
         count,
         rows,
         cols,
-        pixels: body.to_vec(),
+        pixels: bytes.get(IMAGES_HEADER..).unwrap_or_default().to_vec(),
     })
 }
 
-/// [`check`] for an image file: its pixels and `[count, rows, cols]`.
-fn check_images<'a>(
-    bytes: &'a [u8],
-    name: &str,
-) -> Result<(&'a [u8], [usize; 3]), IdxError> {
-    check::<4>(bytes, name, IMAGES_MAGIC, |[_, count, rows, cols]| {
+/// Bytes in the header of an image file: magic, count, rows, cols.
+const IMAGES_HEADER: usize = 16;
+
+/// [`check`] for an image file of `len` bytes that starts with `head`: its
+/// `[count, rows, cols]`.
+fn check_images(head: &[u8], len: usize, name: &str) -> Result<[usize; 3], IdxError> {
+    check::<4>(head, len, name, IMAGES_MAGIC, |[_, count, rows, cols]| {
         Shape::Images { count, rows, cols }
     })
 }
@@ -374,9 +374,10 @@ fn check_images<'a>(
 ///
 /// Every label must be a digit 0–9.
 pub fn parse_labels(bytes: &[u8], name: &str) -> Result<Labels, IdxError> {
-    let (body, _) = check::<2>(bytes, name, LABELS_MAGIC, |[_, count]| {
+    check::<2>(bytes, bytes.len(), name, LABELS_MAGIC, |[_, count]| {
         Shape::Labels { count }
     })?;
+    let body = bytes.get(8..).unwrap_or_default();
     if let Some((index, &value)) =
         body.iter().enumerate().find(|&(_, &label)| label > 9)
     {
@@ -388,44 +389,109 @@ pub fn parse_labels(bytes: &[u8], name: &str) -> Result<Labels, IdxError> {
     Ok(Labels(body.to_vec()))
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, IdxError> {
-    std::fs::read(path).map_err(|error| {
-        let file = path.display().to_string();
-        if error.kind() == io::ErrorKind::NotFound {
-            IdxError::NotFound { file }
-        } else {
-            IdxError::Unreadable { file, error }
-        }
-    })
+/// The error for a file that cannot be opened or read.
+fn unreadable(path: &Path, error: io::Error) -> IdxError {
+    let file = path.display().to_string();
+    if error.kind() == io::ErrorKind::NotFound {
+        IdxError::NotFound { file }
+    } else {
+        IdxError::Unreadable { file, error }
+    }
 }
 
-/// Reads an IDX image file such as `data/train-images-idx3-ubyte`.
-///
-/// The same as [`parse_images`] on the file's contents, without copying the pixels: the
-/// header is cut off the bytes read, in place.
+// ANCHOR: image_file
+/// An IDX image file whose header has been checked against the file's length, ready
+/// for its pixels to be read ([`read_where`](Self::read_where)).
+#[derive(Debug)]
+pub struct ImageFile {
+    /// The file's path, for error messages.
+    path: PathBuf,
+    /// The file, read up to the end of its header.
+    reader: BufReader<File>,
+    /// Number of images.
+    pub count: usize,
+    /// Height of each image in pixels.
+    pub rows: usize,
+    /// Width of each image in pixels.
+    pub cols: usize,
+}
+
+impl ImageFile {
+    /// Opens an IDX image file and checks its header: nothing is allocated for the
+    /// pixels until the dimensions multiply to the number of bytes the file has left.
+    ///
+    /// # Errors
+    /// [`IdxError`] when the file cannot be read or its header is wrong.
+    pub fn open(path: &Path) -> Result<Self, IdxError> {
+        let file = File::open(path).map_err(|error| unreadable(path, error))?;
+        let len = file
+            .metadata()
+            .map_err(|error| unreadable(path, error))?
+            .len();
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        let mut reader = BufReader::with_capacity(1 << 16, file);
+        let mut head = Vec::with_capacity(IMAGES_HEADER);
+        (&mut reader)
+            .take(IMAGES_HEADER as u64)
+            .read_to_end(&mut head)
+            .map_err(|error| unreadable(path, error))?;
+        let name = path.display().to_string();
+        let [count, rows, cols] = check_images(&head, len, &name)?;
+        let path = path.to_owned();
+        Ok(Self {
+            path,
+            reader,
+            count,
+            rows,
+            cols,
+        })
+    }
+
+    /// Reads the images one at a time, in order, and keeps those for which
+    /// `keep(index)` is true: the others never take memory.
+    ///
+    /// # Errors
+    /// [`IdxError::Unreadable`] when reading fails (the file shrank since it was
+    /// opened, say).
+    pub fn read_where(
+        mut self,
+        mut keep: impl FnMut(usize) -> bool,
+    ) -> Result<Images, IdxError> {
+        let mut image = vec![0; self.rows * self.cols]; // fits: `open` checked it
+        let mut pixels = Vec::new();
+        for index in 0..self.count {
+            self.reader
+                .read_exact(&mut image)
+                .map_err(|error| unreadable(&self.path, error))?;
+            if keep(index) {
+                pixels.extend_from_slice(&image);
+            }
+        }
+        Ok(Images {
+            count: pixels.len() / image.len(),
+            rows: self.rows,
+            cols: self.cols,
+            pixels,
+        })
+    }
+}
+// ANCHOR_END: image_file
+
+/// Reads an IDX image file such as `data/train-images-idx3-ubyte`: all its images
+/// ([`ImageFile`] reads only some).
 pub fn read_images(path: &Path) -> Result<Images, IdxError> {
-    let mut bytes = read(path)?;
-    let (body, [count, rows, cols]) =
-        check_images(&bytes, &path.display().to_string())?;
-    let header = bytes.len() - body.len();
-    bytes.drain(..header);
-    Ok(Images {
-        count,
-        rows,
-        cols,
-        pixels: bytes,
-    })
+    ImageFile::open(path)?.read_where(|_| true)
 }
 
 /// Reads an IDX label file such as `data/train-labels-idx1-ubyte`.
 pub fn read_labels(path: &Path) -> Result<Labels, IdxError> {
-    parse_labels(&read(path)?, &path.display().to_string())
+    let bytes = std::fs::read(path).map_err(|error| unreadable(path, error))?;
+    parse_labels(&bytes, &path.display().to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     /// An IDX file: the given header words (big-endian), then the body.
     fn idx(header: &[u32], body: &[u8]) -> Vec<u8> {
@@ -655,11 +721,33 @@ mod tests {
         let labels = read_labels(&labels_path);
         std::fs::remove_file(&images_path)?;
         std::fs::remove_file(&labels_path)?;
-        // The header cut off in place: the same images as parsing a copy.
+        // Read image by image: the same images as parsing the whole file.
         let images = images?;
         assert_eq!(images.pixels, pixels);
         assert_eq!(images, parse_images(&image_bytes, "x")?);
         assert_eq!(labels?, Labels(vec![7]));
+        Ok(())
+    }
+
+    #[test]
+    fn an_image_file_keeps_only_the_images_asked_for()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let path = temp_path("some-images");
+        std::fs::write(&path, idx(&[0x803, 3, 1, 2], &[1, 2, 3, 4, 5, 6]))?;
+        let file = ImageFile::open(&path)?;
+        assert_eq!((file.count, file.rows, file.cols), (3, 1, 2));
+        let mut asked = Vec::new();
+        let images = file.read_where(|index| {
+            asked.push(index);
+            index != 1
+        });
+        std::fs::write(&path, idx(&[0x803, 3, 1, 2], &[1, 2, 3]))?;
+        let truncated = message(ImageFile::open(&path));
+        std::fs::remove_file(&path)?;
+        assert_eq!(asked, [0, 1, 2], "every image is asked about, in order");
+        let images = images?;
+        assert_eq!((images.count, images.pixels), (2, vec![1, 2, 5, 6]));
+        assert!(truncated.contains("the file is truncated"), "{truncated}");
         Ok(())
     }
 

@@ -51,9 +51,9 @@ fn run(args: &Args) -> Result<String, String> {
     model::check_writable(&out).map_err(|e| e.to_string())?; // before minutes of training
     println!("reading the MNIST files in {}", data::data_dir().display());
     // Only the training files are read (a run never looks at the test images), and
-    // only the digits it needs stay in memory.
-    let train =
-        data::load_training_from(&data::data_dir()).map_err(|e| e.to_string())?;
+    // only the images of the digits it trains on are kept as the file is read.
+    let train = data::load_training_from(&data::data_dir(), config.classes)
+        .map_err(|e| e.to_string())?;
     let split = data::Split::of(train, config.classes);
     println!(
         "training {}: layers {:?}, {}, learning rate {} ({}), batch {}, {} epochs, {} training and {} validation images",
