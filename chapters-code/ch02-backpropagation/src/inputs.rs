@@ -9,7 +9,8 @@
 //! pixels, so most of the products' terms are `0 · w` and the sparse form does about
 //! a fifth of the work, with the same weights and the same network: leaving out a
 //! term that is exactly zero changes no sum (only the order in which the other terms
-//! are added can differ from a dense product's, which moves the last bits).
+//! are added, and their rounding, can differ from a dense product's, which moves the
+//! last bits).
 
 use std::sync::OnceLock;
 
@@ -430,9 +431,10 @@ fn block_sums(
 }
 
 /// Writes the `N` sums `Σ x · source[start + first..start + first + N]` to
-/// `out[first..first + N]` and returns `N`. Each sum is a multiplication and an
-/// addition per term, each rounded (Rust never fuses them), in the order of the
-/// terms: the same numbers on every processor and at any block size.
+/// `out[first..first + N]` and returns `N`. Each term is added with one fused
+/// multiply-add (`mul_add`: `x · value + sum`, rounded once), in the order of the
+/// terms: IEEE 754 defines its result exactly, so the numbers are the same on every
+/// processor and at any block size.
 fn fixed_block<const N: usize>(
     terms: impl Iterator<Item = (usize, f64)>,
     source: &[f64],
@@ -444,7 +446,7 @@ fn fixed_block<const N: usize>(
         let values = source.get(start + first..start + first + N);
         if let Some(values) = values.and_then(|v| <&[f64; N]>::try_from(v).ok()) {
             for (sum, &value) in sums.iter_mut().zip(values) {
-                *sum += x * value;
+                *sum = x.mul_add(value, *sum);
             }
         }
     }
