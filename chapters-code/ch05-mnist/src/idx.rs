@@ -362,6 +362,9 @@ pub fn parse_images(bytes: &[u8], name: &str) -> Result<Images, IdxError> {
 /// Bytes in the header of an image file: magic, count, rows, cols.
 const IMAGES_HEADER: usize = 16;
 
+/// Bytes in the header of a label file: magic, count.
+const LABELS_HEADER: usize = 8;
+
 /// [`check`] for an image file of `len` bytes that starts with `head`: its
 /// `[count, rows, cols]`.
 fn check_images(head: &[u8], len: usize, name: &str) -> Result<[usize; 3], IdxError> {
@@ -377,7 +380,7 @@ pub fn parse_labels(bytes: &[u8], name: &str) -> Result<Labels, IdxError> {
     check::<2>(bytes, bytes.len(), name, LABELS_MAGIC, |[_, count]| {
         Shape::Labels { count }
     })?;
-    let body = bytes.get(8..).unwrap_or_default();
+    let body = bytes.get(LABELS_HEADER..).unwrap_or_default();
     if let Some((index, &value)) =
         body.iter().enumerate().find(|&(_, &label)| label > 9)
     {
