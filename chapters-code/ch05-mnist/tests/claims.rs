@@ -166,11 +166,12 @@ fn the_chosen_variants_are_the_best_on_validation() {
         let gap = validation(&DEEP5_SCHEDULE) - validation(&SOFTMAX5);
         assert!(gap * 5000.0 < 10.0, "{gap}");
         // The numpy twin of the chaotic constant-2.0 run ends above the winner.
-        let numpy_last = numpy_runs()[DEEP10_RATE2.name][14].clone();
-        let numpy_last: f64 = numpy_last
+        let numpy = numpy_runs();
+        let numpy_last: f64 = numpy[DEEP10_RATE2.name][14] // "15 <loss> <accuracy>%"
+            .trim_end_matches('%')
             .rsplit(' ')
             .next()
-            .and_then(|p| p.trim_end_matches('%').parse().ok())
+            .and_then(|accuracy| accuracy.parse().ok())
             .expect("epoch, loss, accuracy%");
         assert!(
             numpy_last / 100.0 > validation(&DEEP10_SCHEDULE),
